@@ -1,0 +1,121 @@
+/**
+ * The one place that reads environment variables. Every default is written here, once, and a
+ * reader reports every missing or malformed variable in one error instead of the first only.
+ */
+import { ConfigError } from '../errors';
+
+/** Defaults, documented in the README's runtime contract. */
+export const ENV_DEFAULTS = {
+  /** Time kept back from the Lambda deadline to report to CodeDeploy (SDK retries included). */
+  HOOK_SAFETY_MARGIN_MS: 10_000,
+  /** SDK attempts per call: rides out a short throttle (standard mode backs off exponentially). */
+  AWS_MAX_ATTEMPTS: 5,
+  ALARM_ROLLBACK_DRY_RUN: false,
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Collects problems while typed values are read, then throws them all at once. */
+class EnvReader {
+  private readonly problems: string[] = [];
+
+  public constructor(private readonly env: Env) {}
+
+  public requiredString(name: string): string {
+    const value = this.env[name]?.trim();
+    if (!value) {
+      this.problems.push(`${name} is not set`);
+      return '';
+    }
+    return value;
+  }
+
+  public optionalString(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
+  public httpUrl(name: string): string {
+    const value = this.requiredString(name);
+    if (!value) return '';
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      this.problems.push(`${name} is not a valid URL: "${value}"`);
+      return '';
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      this.problems.push(`${name} must be an http:// or https:// URL, got "${value}"`);
+      return '';
+    }
+    return value.replace(/\/+$/, '');
+  }
+
+  public positiveInt(name: string, fallback: number): number {
+    const raw = this.optionalString(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0) {
+      this.problems.push(`${name} must be a positive integer, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  public boolean(name: string, fallback: boolean): boolean {
+    const raw = this.optionalString(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  }
+
+  public done<T>(what: string, value: T): T {
+    if (this.problems.length > 0) throw new ConfigError(what, this.problems);
+    return value;
+  }
+}
+
+export interface SdkSettings {
+  readonly maxAttempts: number;
+}
+
+export interface HookSettings {
+  readonly testListenerUrl: string;
+  readonly safetyMarginMs: number;
+  readonly sdk: SdkSettings;
+}
+
+export interface AlarmSettings {
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  readonly dryRun: boolean;
+  readonly sdk: SdkSettings;
+}
+
+const readSdk = (reader: EnvReader): SdkSettings => ({
+  maxAttempts: reader.positiveInt('AWS_MAX_ATTEMPTS', ENV_DEFAULTS.AWS_MAX_ATTEMPTS),
+});
+
+/** Settings of the lifecycle-hook functions. Throws a ConfigError listing every problem. */
+export const readHookSettings = (env: Env = process.env): HookSettings => {
+  const reader = new EnvReader(env);
+  return reader.done('Invalid lifecycle hook environment', {
+    testListenerUrl: reader.httpUrl('TEST_LISTENER_URL'),
+    safetyMarginMs: reader.positiveInt('HOOK_SAFETY_MARGIN_MS', ENV_DEFAULTS.HOOK_SAFETY_MARGIN_MS),
+    sdk: readSdk(reader),
+  });
+};
+
+/** Settings of the alarm rollback function. Throws a ConfigError listing every problem. */
+export const readAlarmSettings = (env: Env = process.env): AlarmSettings => {
+  const reader = new EnvReader(env);
+  return reader.done('Invalid alarm rollback environment', {
+    applicationName: reader.requiredString('CODEDEPLOY_APPLICATION_NAME'),
+    deploymentGroupName: reader.requiredString('CODEDEPLOY_DEPLOYMENT_GROUP_NAME'),
+    dryRun: reader.boolean('ALARM_ROLLBACK_DRY_RUN', ENV_DEFAULTS.ALARM_ROLLBACK_DRY_RUN),
+    sdk: readSdk(reader),
+  });
+};

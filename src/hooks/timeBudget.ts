@@ -1,0 +1,41 @@
+/**
+ * The time a hook may spend on its suite: what Lambda gives it, minus a margin kept for
+ * reporting the status (SDK retries included) before the function is killed.
+ */
+export interface TimeBudget {
+  /** Milliseconds the suite may run; 0 when the margin eats everything. */
+  readonly suiteMs: number;
+  /** Milliseconds left for the report once the suite's time is up. */
+  readonly reportMs: number;
+}
+
+/** Time kept back for Lambda to return after the report is sent. */
+const RETURN_MS = 200;
+
+export const computeTimeBudget = (remainingMs: number, safetyMarginMs: number): TimeBudget => {
+  const suiteMs = Math.max(0, Math.floor(remainingMs - safetyMarginMs));
+  return { suiteMs, reportMs: Math.max(0, Math.floor(remainingMs - suiteMs - RETURN_MS)) };
+};
+
+/**
+ * Runs `work` with a signal that aborts after `ms`, and stops waiting for it shortly after even
+ * if it ignores the signal: the deadline is enforced here, not trusted to the work.
+ */
+export const runWithDeadline = async <T>(
+  ms: number,
+  work: (signal: AbortSignal) => Promise<T>,
+  graceMs = 250,
+): Promise<T> => {
+  const controller = new AbortController();
+  const soft = setTimeout(() => controller.abort(), ms);
+  let hard: NodeJS.Timeout | undefined;
+  const hardStop = new Promise<never>((_, reject) => {
+    hard = setTimeout(() => reject(new Error(`time budget of ${ms} ms exhausted`)), ms + graceMs);
+  });
+  try {
+    return await Promise.race([work(controller.signal), hardStop]);
+  } finally {
+    clearTimeout(soft);
+    clearTimeout(hard);
+  }
+};

@@ -1,0 +1,227 @@
+/**
+ * A local HTTP endpoint that speaks CodeDeploy's JSON 1.1 protocol (POST /, X-Amz-Target:
+ * CodeDeploy_20141006.<Operation>, errors as HTTP 400 {"__type", "message"}), for the real AWS
+ * SDK to talk to in tests, the rehearsal and the benchmark. It keeps the state those need:
+ * deployments with a status, hook executions with their one reported status, and every request.
+ * Loopback only.
+ */
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Ready'] as const;
+export type DeploymentStatus =
+  | (typeof ACTIVE_STATUSES)[number]
+  | 'Baking'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Stopped';
+
+export interface FakeDeployment {
+  readonly deploymentId: string;
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  status: DeploymentStatus;
+  /** Set by StopDeployment. */
+  stoppedWithRollback?: boolean;
+}
+
+export interface ReceivedRequest {
+  readonly operation: string;
+  readonly body: Record<string, unknown>;
+  readonly headers: http.IncomingHttpHeaders;
+  /** performance.now() when the request arrived. */
+  readonly receivedAt: number;
+}
+
+export interface InjectedFault {
+  readonly errorType: string;
+  readonly message?: string;
+  /** HTTP status; 400 unless a 5xx is being simulated. */
+  readonly httpStatus?: number;
+}
+
+export interface CodeDeployEndpointOptions {
+  /** Deployments per ListDeployments page (the real service pages at 100). */
+  readonly pageSize?: number;
+}
+
+const error = (type: string, message: string, httpStatus = 400) => ({
+  httpStatus,
+  body: { __type: type, message },
+});
+
+export class LocalCodeDeployEndpoint extends EventEmitter {
+  public readonly requests: ReceivedRequest[] = [];
+  public readonly deployments = new Map<string, FakeDeployment>();
+  /** Reported statuses by hook execution id. */
+  public readonly hookStatuses = new Map<string, string>();
+  private readonly faults = new Map<string, InjectedFault[]>();
+  private readonly server: http.Server;
+  private readonly pageSize: number;
+  private counter = 0;
+
+  public constructor(options: CodeDeployEndpointOptions = {}) {
+    super();
+    this.pageSize = options.pageSize ?? 100;
+    this.server = http.createServer((req, res) => this.handle(req, res));
+  }
+
+  public async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this.url;
+  }
+
+  public get url(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  public async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Adds a deployment; returns its id (d- and nine characters, like the real ones). */
+  public addDeployment(
+    applicationName: string,
+    deploymentGroupName: string,
+    status: DeploymentStatus = 'InProgress',
+  ): string {
+    this.counter++;
+    const deploymentId = `d-${this.counter.toString(36).toUpperCase().padStart(9, '0')}`;
+    this.deployments.set(deploymentId, {
+      deploymentId,
+      applicationName,
+      deploymentGroupName,
+      status,
+    });
+    return deploymentId;
+  }
+
+  /** The next `times` calls of `operation` fail with `fault`. */
+  public failNext(operation: string, fault: InjectedFault, times = 1): void {
+    const queue = this.faults.get(operation) ?? [];
+    for (let i = 0; i < times; i++) queue.push(fault);
+    this.faults.set(operation, queue);
+  }
+
+  public requestsFor(operation: string): ReceivedRequest[] {
+    return this.requests.filter((r) => r.operation === operation);
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const receivedAt = performance.now();
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const operation = target.startsWith('CodeDeploy_20141006.') ? target.slice(20) : '';
+      let body: Record<string, unknown> = {};
+      try {
+        body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+      } catch {
+        // answered below as a serialization error
+      }
+      const request = { operation, body, headers: req.headers, receivedAt };
+      this.requests.push(request);
+      const answer = this.answer(req, operation, body);
+      res.writeHead(answer.httpStatus, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(answer.body));
+      this.emit('request', request, answer);
+    });
+  }
+
+  private answer(
+    req: http.IncomingMessage,
+    operation: string,
+    body: Record<string, unknown>,
+  ): { httpStatus: number; body: unknown } {
+    if (req.method !== 'POST' || req.url !== '/') {
+      return error('UnknownOperationException', 'CodeDeploy takes POST /');
+    }
+    const fault = this.faults.get(operation)?.shift();
+    if (fault) return error(fault.errorType, fault.message ?? 'injected', fault.httpStatus);
+    switch (operation) {
+      case 'PutLifecycleEventHookExecutionStatus':
+        return this.putHookStatus(body);
+      case 'ListDeployments':
+        return this.listDeployments(body);
+      case 'StopDeployment':
+        return this.stopDeployment(body);
+      default:
+        return error('UnknownOperationException', `operation "${operation}" is not simulated`);
+    }
+  }
+
+  private putHookStatus(body: Record<string, unknown>) {
+    const executionId = body.lifecycleEventHookExecutionId;
+    const status = body.status;
+    if (typeof executionId !== 'string' || executionId === '') {
+      return error('LifecycleEventHookExecutionIdRequiredException', 'execution id required');
+    }
+    if (status !== 'Succeeded' && status !== 'Failed') {
+      return error(
+        'InvalidLifecycleEventHookExecutionStatusException',
+        `bad status ${String(status)}`,
+      );
+    }
+    const deploymentId = body.deploymentId;
+    if (
+      typeof deploymentId === 'string' &&
+      this.deployments.size > 0 &&
+      !this.deployments.has(deploymentId)
+    ) {
+      return error('DeploymentDoesNotExistException', `deployment ${deploymentId} does not exist`);
+    }
+    if (this.hookStatuses.has(executionId)) {
+      return error(
+        'LifecycleEventAlreadyCompletedException',
+        `lifecycle event ${executionId} already completed`,
+      );
+    }
+    this.hookStatuses.set(executionId, status);
+    return { httpStatus: 200, body: { lifecycleEventHookExecutionId: executionId } };
+  }
+
+  private listDeployments(body: Record<string, unknown>) {
+    const { applicationName, deploymentGroupName, includeOnlyStatuses, nextToken } = body;
+    if (applicationName !== undefined && deploymentGroupName === undefined) {
+      return error('DeploymentGroupNameRequiredException', 'deploymentGroupName is required');
+    }
+    const statuses = Array.isArray(includeOnlyStatuses) ? includeOnlyStatuses : undefined;
+    const matching = [...this.deployments.values()].filter(
+      (d) =>
+        (applicationName === undefined || d.applicationName === applicationName) &&
+        (deploymentGroupName === undefined || d.deploymentGroupName === deploymentGroupName) &&
+        (statuses === undefined || statuses.includes(d.status)),
+    );
+    const start = typeof nextToken === 'string' ? Number(nextToken) : 0;
+    const page = matching.slice(start, start + this.pageSize).map((d) => d.deploymentId);
+    const next =
+      start + this.pageSize < matching.length ? String(start + this.pageSize) : undefined;
+    return { httpStatus: 200, body: { deployments: page, ...(next && { nextToken: next }) } };
+  }
+
+  private stopDeployment(body: Record<string, unknown>) {
+    const deployment = this.deployments.get(String(body.deploymentId));
+    if (!deployment) {
+      return error(
+        'DeploymentDoesNotExistException',
+        `deployment ${String(body.deploymentId)} does not exist`,
+      );
+    }
+    if (!(ACTIVE_STATUSES as readonly string[]).includes(deployment.status)) {
+      return error(
+        'DeploymentAlreadyCompletedException',
+        `deployment ${deployment.deploymentId} is already ${deployment.status}`,
+      );
+    }
+    deployment.status = 'Stopped';
+    deployment.stoppedWithRollback = body.autoRollbackEnabled === true;
+    return {
+      httpStatus: 200,
+      body: { status: 'Succeeded', statusMessage: 'Deployment stopped' },
+    };
+  }
+}

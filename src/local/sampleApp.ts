@@ -1,0 +1,115 @@
+/**
+ * A stand-in for the green (or blue) ECS service: a small website on 127.0.0.1 whose behaviour
+ * can be set to the ways real releases break. Used by the tests, the rehearsal and the benchmark.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const APP_BEHAVIOURS = ['healthy', 'broken', 'slow-start', 'hang', 'flaky'] as const;
+export type AppBehaviour = (typeof APP_BEHAVIOURS)[number];
+
+export interface SampleAppOptions {
+  readonly version: string;
+  readonly behaviour?: AppBehaviour;
+  /** slow-start: answers 503 (and resets connections) for this long after start. */
+  readonly startupMs?: number;
+  /** Delay before every answer. */
+  readonly latencyMs?: number;
+}
+
+export class SampleApp {
+  private readonly server: http.Server;
+  private startedAt = 0;
+  private requestCount = 0;
+  public readonly paths: string[] = [];
+  public readonly userAgents: string[] = [];
+  private inFlight = 0;
+  /** Most requests seen in flight at once. */
+  public maxInFlight = 0;
+
+  public constructor(private readonly options: SampleAppOptions) {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+  }
+
+  public get behaviour(): AppBehaviour {
+    return this.options.behaviour ?? 'healthy';
+  }
+
+  public async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.startedAt = Date.now();
+    return this.url;
+  }
+
+  public get url(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  public async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.requestCount++;
+    this.paths.push(req.url ?? '');
+    this.userAgents.push(String(req.headers['user-agent'] ?? ''));
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    res.on('close', () => this.inFlight--);
+    const answer = () => this.answer(req, res);
+    const latency = this.options.latencyMs ?? 0;
+    if (latency > 0) setTimeout(answer, latency);
+    else answer();
+  }
+
+  private answer(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const { version } = this.options;
+    switch (this.behaviour) {
+      case 'hang':
+        return; // accepts, reads, never answers
+      case 'broken':
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('Internal Server Error');
+        return;
+      case 'slow-start':
+        if (Date.now() - this.startedAt < (this.options.startupMs ?? 3_000)) {
+          res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' });
+          res.end('Starting');
+          return;
+        }
+        break;
+      case 'flaky':
+        if (this.requestCount % 2 === 1) {
+          req.socket.destroy(); // connection reset, a transient failure
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><html><head><title>Sample app ${version}</title></head><body><h1>Sample app ${version}</h1></body></html>`,
+      );
+    } else if (path === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', version }));
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Not Found');
+    }
+  }
+}
+
+/** A loopback port with nothing listening on it: connections to it are refused. */
+export const closedPortUrl = async (): Promise<string> => {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+};
