@@ -2,7 +2,7 @@
  * Validates the event CodeDeploy sends a lifecycle hook function. Without an execution id there
  * is nothing to report to, so that is thrown; a bad DeploymentId still gets a Failed report.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidEventError } from '../errors';
 
 export interface HookEvent {
@@ -12,7 +12,7 @@ export interface HookEvent {
   readonly problems: readonly string[];
 }
 
-const nonEmpty = z.string().trim().min(1);
+const nonEmpty = z.string().check(z.trim(), z.minLength(1));
 
 export const parseHookEvent = (event: unknown): HookEvent => {
   const fields: Record<string, unknown> =

@@ -1,8 +1,12 @@
 /**
  * The smoke suite language: what a suite file may say, its defaults, and the typed values the
  * engine runs on. Validation happens once, at the edge (package time, cold start, CLI start).
+ *
+ * Written with zod/mini: the same validation as classic zod at ~12 KB instead of ~450 KB in the
+ * Lambda bundle, which is loaded on every cold start.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zodMessages';
 
 export const HOOK_NAMES = ['AfterAllowTestTraffic', 'BeforeAllowTraffic'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
@@ -15,18 +19,26 @@ export const SUITE_DEFAULTS = {
   readiness: { budgetMs: 60_000, intervalMs: 500, maxIntervalMs: 5_000 },
 } as const;
 
-const positiveInt = z.number().int().positive();
+const positiveInt = () => z.int().check(z.positive());
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** "pattern" or "/pattern/flags" (for flags such as i). */
-const regex = z.string().transform((source, ctx) => {
-  const literal = /^\/(.+)\/([dgimsuvy]*)$/s.exec(source);
-  try {
-    return literal ? new RegExp(literal[1] as string, literal[2]) : new RegExp(source);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${String(error)}` });
-    return z.NEVER;
-  }
-});
+const regex = z.pipe(
+  z.string(),
+  z.transform((source: string, ctx) => {
+    const literal = /^\/(.+)\/([dgimsuvy]*)$/s.exec(source);
+    try {
+      return literal ? new RegExp(literal[1] as string, literal[2]) : new RegExp(source);
+    } catch (error) {
+      ctx.issues.push({
+        code: 'custom',
+        input: source,
+        message: `not a valid regular expression: ${String(error)}`,
+      });
+      return z.NEVER;
+    }
+  }),
+);
 
 interface StatusRange {
   readonly min: number;
@@ -38,25 +50,32 @@ interface StatusList {
   readonly text: string;
 }
 
+const statusCode = () => z.int().check(z.minimum(100), z.maximum(599));
+
 /** 200, [200, 204] or "200-299". */
-const statusExpectation = z
-  .union([
-    z.number().int().min(100).max(599),
-    z.array(z.number().int().min(100).max(599)).min(1),
-    z.string().regex(/^[1-5]\d\d-[1-5]\d\d$/, 'a status range is written "200-299"'),
-  ])
-  .transform((value): StatusRange | StatusList => {
-    if (typeof value === 'number') return { min: value, max: value, text: String(value) };
-    if (Array.isArray(value)) return { oneOf: value, text: value.join(' or ') };
-    const [min, max] = value.split('-').map(Number) as [number, number];
-    return { min, max, text: value };
-  })
-  .refine((s) => !('min' in s) || s.min <= s.max, 'range start is above its end');
+const statusExpectation = z.pipe(
+  z.union([
+    statusCode(),
+    z.array(statusCode()).check(z.minLength(1)),
+    z.string().check(z.regex(/^[1-5]\d\d-[1-5]\d\d$/, 'a status range is written "200-299"')),
+  ]),
+  z
+    .transform((value: number | number[] | string): StatusRange | StatusList => {
+      if (typeof value === 'number') return { min: value, max: value, text: String(value) };
+      if (Array.isArray(value)) return { oneOf: value, text: value.join(' or ') };
+      const [min, max] = value.split('-').map(Number) as [number, number];
+      return { min, max, text: value };
+    })
+    .check(z.refine((s) => !('min' in s) || s.min <= s.max, 'range start is above its end')),
+);
 
 export type StatusExpectation = z.output<typeof statusExpectation>;
 
 const headerExpectation = z.union([
-  z.string().transform((equals) => ({ equals })),
+  z.pipe(
+    z.string(),
+    z.transform((equals: string) => ({ equals })),
+  ),
   z.strictObject({ equals: z.string() }),
   z.strictObject({ contains: z.string() }),
   z.strictObject({ matches: regex }),
@@ -64,20 +83,23 @@ const headerExpectation = z.union([
 ]);
 
 const jsonExpectation = z.union([
-  z.strictObject({ path: z.string().min(1), equals: z.unknown() }),
-  z.strictObject({ path: z.string().min(1), exists: z.boolean() }),
+  z.strictObject({ path: nonEmpty(), equals: z.unknown() }),
+  z.strictObject({ path: nonEmpty(), exists: z.boolean() }),
 ]);
 
 const expectation = z.strictObject({
-  status: statusExpectation.prefault(200),
-  headers: z.record(z.string(), headerExpectation).default({}),
-  bodyContains: z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : [v]))
-    .default([]),
-  bodyMatches: regex.optional(),
-  json: z.array(jsonExpectation).default([]),
-  maxLatencyMs: positiveInt.optional(),
+  status: z.prefault(statusExpectation, 200),
+  headers: z._default(z.record(z.string(), headerExpectation), {}),
+  bodyContains: z._default(
+    z.pipe(
+      z.union([z.string(), z.array(z.string())]),
+      z.transform((v: string | string[]) => (Array.isArray(v) ? v : [v])),
+    ),
+    [],
+  ),
+  bodyMatches: z.optional(regex),
+  json: z._default(z.array(jsonExpectation), []),
+  maxLatencyMs: z.optional(positiveInt()),
 });
 
 export type Expectation = z.output<typeof expectation>;
@@ -87,8 +109,8 @@ const headerValue = z.union([
   z.string(),
   z.strictObject({
     secret: z.union([
-      z.strictObject({ ssm: z.string().min(1) }),
-      z.strictObject({ secretsManager: z.string().min(1), jsonKey: z.string().min(1).optional() }),
+      z.strictObject({ ssm: nonEmpty() }),
+      z.strictObject({ secretsManager: nonEmpty(), jsonKey: z.optional(nonEmpty()) }),
     ]),
   }),
 ]);
@@ -96,69 +118,77 @@ const headerValue = z.union([
 export type HeaderValue = z.output<typeof headerValue>;
 export type SecretRef = Exclude<HeaderValue, string>['secret'];
 
-const path = z.string().startsWith('/', 'a path starts with "/"');
+const headers = () => z._default(z.record(z.string(), headerValue), {});
+const path = () => z.string().check(z.startsWith('/', 'a path starts with "/"'));
 
 const check = z.strictObject({
-  name: z.string().min(1),
-  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
-  path,
-  headers: z.record(z.string(), headerValue).default({}),
-  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
-  timeoutMs: positiveInt.optional(),
-  expect: expectation.default(() => expectation.parse({})),
+  name: nonEmpty(),
+  method: z._default(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']), 'GET'),
+  path: path(),
+  headers: headers(),
+  body: z.optional(z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])),
+  timeoutMs: z.optional(positiveInt()),
+  expect: z.prefault(expectation, {}),
 });
 
 const retry = z.strictObject({
-  attempts: positiveInt.max(10).default(SUITE_DEFAULTS.retry.attempts),
-  backoffMs: positiveInt.default(SUITE_DEFAULTS.retry.backoffMs),
-  maxBackoffMs: positiveInt.default(SUITE_DEFAULTS.retry.maxBackoffMs),
+  attempts: z._default(positiveInt().check(z.maximum(10)), SUITE_DEFAULTS.retry.attempts),
+  backoffMs: z._default(positiveInt(), SUITE_DEFAULTS.retry.backoffMs),
+  maxBackoffMs: z._default(positiveInt(), SUITE_DEFAULTS.retry.maxBackoffMs),
 });
 
 const readiness = z.strictObject({
-  path,
-  headers: z.record(z.string(), headerValue).default({}),
-  status: statusExpectation.prefault(200),
-  budgetMs: positiveInt.default(SUITE_DEFAULTS.readiness.budgetMs),
-  intervalMs: positiveInt.default(SUITE_DEFAULTS.readiness.intervalMs),
-  maxIntervalMs: positiveInt.default(SUITE_DEFAULTS.readiness.maxIntervalMs),
-  timeoutMs: positiveInt.optional(),
+  path: path(),
+  headers: headers(),
+  status: z.prefault(statusExpectation, 200),
+  budgetMs: z._default(positiveInt(), SUITE_DEFAULTS.readiness.budgetMs),
+  intervalMs: z._default(positiveInt(), SUITE_DEFAULTS.readiness.intervalMs),
+  maxIntervalMs: z._default(positiveInt(), SUITE_DEFAULTS.readiness.maxIntervalMs),
+  timeoutMs: z.optional(positiveInt()),
 });
 
 export const suiteSchema = z
   .strictObject({
-    name: z.string().min(1),
-    concurrency: positiveInt.max(64).default(SUITE_DEFAULTS.concurrency),
-    timeoutMs: positiveInt.default(SUITE_DEFAULTS.timeoutMs),
-    retry: retry.default(() => retry.parse({})),
-    readiness: readiness.optional(),
-    checks: z.array(check).min(1),
+    name: nonEmpty(),
+    concurrency: z._default(positiveInt().check(z.maximum(64)), SUITE_DEFAULTS.concurrency),
+    timeoutMs: z._default(positiveInt(), SUITE_DEFAULTS.timeoutMs),
+    retry: z.prefault(retry, {}),
+    readiness: z.optional(readiness),
+    checks: z.array(check).check(z.minLength(1)),
     /** Which checks run in which hook; a hook not listed runs every check. */
-    hooks: z.partialRecord(z.enum(HOOK_NAMES), z.array(z.string().min(1)).min(1)).default({}),
+    hooks: z._default(
+      z.partialRecord(z.enum(HOOK_NAMES), z.array(nonEmpty()).check(z.minLength(1))),
+      {},
+    ),
   })
-  .superRefine((suite, ctx) => {
-    const names = new Set<string>();
-    suite.checks.forEach((c, i) => {
-      if (names.has(c.name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['checks', i, 'name'],
-          message: `duplicate check name "${c.name}"`,
-        });
-      }
-      names.add(c.name);
-    });
-    for (const hook of HOOK_NAMES) {
-      suite.hooks[hook]?.forEach((name, i) => {
-        if (!names.has(name)) {
+  .check(
+    z.superRefine((suite, ctx) => {
+      const names = new Set<string>();
+      suite.checks.forEach((c, i) => {
+        if (names.has(c.name)) {
           ctx.addIssue({
             code: 'custom',
-            path: ['hooks', hook, i],
-            message: `no check is named "${name}" (known: ${[...names].join(', ')})`,
+            input: c.name,
+            path: ['checks', i, 'name'],
+            message: `duplicate check name "${c.name}"`,
           });
         }
+        names.add(c.name);
       });
-    }
-  });
+      for (const hook of HOOK_NAMES) {
+        suite.hooks[hook]?.forEach((name, i) => {
+          if (!names.has(name)) {
+            ctx.addIssue({
+              code: 'custom',
+              input: name,
+              path: ['hooks', hook, i],
+              message: `no check is named "${name}" (known: ${[...names].join(', ')})`,
+            });
+          }
+        });
+      }
+    }),
+  );
 
 export type SuiteInput = z.input<typeof suiteSchema>;
 export type Suite = z.output<typeof suiteSchema>;

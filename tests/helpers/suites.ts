@@ -1,6 +1,7 @@
 /** Builds validated suites for tests from plain objects. */
-import { validateSuite } from '../../src/smoke/loadSuite';
+
 import type { Suite, SuiteInput } from '../../src/smoke/schema';
+import { validateSuite } from '../../src/smoke/validateSuite';
 
 export const suiteOf = (input: Partial<SuiteInput> & Pick<SuiteInput, 'checks'>): Suite =>
   validateSuite({ name: 'test-suite', ...input }, 'test');

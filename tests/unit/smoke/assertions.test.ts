@@ -3,8 +3,8 @@ import {
   type ObservedResponse,
   readJsonPath,
 } from '../../../src/smoke/assertions';
-import { validateSuite } from '../../../src/smoke/loadSuite';
 import type { Expectation } from '../../../src/smoke/schema';
+import { validateSuite } from '../../../src/smoke/validateSuite';
 
 const expectation = (expect: unknown): Expectation => {
   const suite = validateSuite({ name: 's', checks: [{ name: 'c', path: '/', expect }] }, 'test');

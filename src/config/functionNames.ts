@@ -1,0 +1,20 @@
+/**
+ * Deployed function names, computed in one place for serverless.yml (through
+ * build/function-names.js), appspec.yaml and the CLI.
+ */
+import { HOOK_NAME_PREFIX } from './preflight';
+
+export interface FunctionNames {
+  readonly afterAllowTestTraffic: string;
+  readonly beforeAllowTraffic: string;
+  readonly alarmRollback: string;
+}
+
+export const functionNamesFor = (serviceName: string, stage: string): FunctionNames => {
+  const name = (suffix: string) => `${HOOK_NAME_PREFIX}${serviceName}-${stage}-${suffix}`;
+  return {
+    afterAllowTestTraffic: name('AfterAllowTestTraffic'),
+    beforeAllowTraffic: name('BeforeAllowTraffic'),
+    alarmRollback: name('AlarmRollback'),
+  };
+};

@@ -1,0 +1,119 @@
+/**
+ * Package-time checks of a stage, run by build/serverless-preflight.js before `sls package` and
+ * `sls deploy`: every problem that would otherwise surface at cold start or mid-deployment is
+ * reported here, all at once, naming the function, the parameter or the file.
+ */
+import { ConfigError } from '../errors';
+import { loadSuiteFile } from '../smoke/loadSuite';
+import type { SecretRef, Suite } from '../smoke/schema';
+import { readAlarmSettings, readHookSettings } from './env';
+
+/** Lambda's limit on function names, and the names it accepts. */
+export const MAX_FUNCTION_NAME_LENGTH = 64;
+const FUNCTION_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+/** AWSCodeDeployRoleForECSLimited may only invoke functions whose name starts with this. */
+export const HOOK_NAME_PREFIX = 'CodeDeployHook_';
+
+export type FunctionKind = 'hook' | 'alarm';
+
+/** The functions this project defines, by their key in serverless.yml. */
+export const FUNCTION_KINDS: Readonly<Record<string, FunctionKind>> = {
+  afterAllowTestTraffic: 'hook',
+  beforeAllowTraffic: 'hook',
+  alarmRollback: 'alarm',
+};
+
+export interface PreflightFunction {
+  readonly key: string;
+  readonly name: string;
+  /** Provider and function environment merged; values that are CloudFormation objects are skipped. */
+  readonly environment: Readonly<Record<string, unknown>>;
+}
+
+export interface PreflightInput {
+  readonly stage: string;
+  readonly functions: readonly PreflightFunction[];
+  readonly suiteFile: string;
+  /** `sls deploy` (not just package): placeholder values are refused then. */
+  readonly deploying: boolean;
+}
+
+const PLACEHOLDER_HOST = /\.invalid$/;
+
+const stringEnv = (env: PreflightFunction['environment']): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : 'cloudformation-value']),
+  );
+
+const checkName = (fn: PreflightFunction, stage: string, problems: string[]) => {
+  if (fn.name.length > MAX_FUNCTION_NAME_LENGTH) {
+    problems.push(
+      `function ${fn.key}: name "${fn.name}" is ${fn.name.length} characters, Lambda allows ${MAX_FUNCTION_NAME_LENGTH}; use a stage name at most ${Math.max(0, stage.length - (fn.name.length - MAX_FUNCTION_NAME_LENGTH))} characters long, or a shorter serviceName param`,
+    );
+  }
+  if (!FUNCTION_NAME_PATTERN.test(fn.name)) {
+    problems.push(
+      `function ${fn.key}: name "${fn.name}" may only contain letters, digits, - and _`,
+    );
+  }
+  if (!fn.name.startsWith(HOOK_NAME_PREFIX)) {
+    problems.push(
+      `function ${fn.key}: name "${fn.name}" must start with ${HOOK_NAME_PREFIX} (the AWSCodeDeployRoleForECSLimited role invokes only such functions)`,
+    );
+  }
+};
+
+const checkEnvironment = (fn: PreflightFunction, deploying: boolean, problems: string[]) => {
+  const kind = FUNCTION_KINDS[fn.key];
+  const env = stringEnv(fn.environment);
+  try {
+    if (kind === 'hook') {
+      const settings = readHookSettings(env);
+      if (deploying && PLACEHOLDER_HOST.test(new URL(settings.testListenerUrl).hostname)) {
+        problems.push(
+          `function ${fn.key}: TEST_LISTENER_URL is the placeholder ${settings.testListenerUrl}; set the stage's testListenerUrl param to your ALB's test listener`,
+        );
+      }
+    } else if (kind === 'alarm') {
+      readAlarmSettings(env);
+    } else {
+      problems.push(
+        `function ${fn.key}: unknown function (known: ${Object.keys(FUNCTION_KINDS).join(', ')})`,
+      );
+    }
+  } catch (error) {
+    const details = error instanceof ConfigError ? error.problems : [String(error)];
+    for (const p of details) problems.push(`function ${fn.key}: ${p}`);
+  }
+};
+
+/** Secrets the suite's headers reference: the hook role must be allowed to read exactly these. */
+export const secretRefsOf = (suite: Suite): SecretRef[] => {
+  const refs = new Map<string, SecretRef>();
+  const headerSets = [suite.readiness?.headers ?? {}, ...suite.checks.map((c) => c.headers)];
+  for (const headers of headerSets) {
+    for (const value of Object.values(headers)) {
+      if (typeof value !== 'string') refs.set(JSON.stringify(value.secret), value.secret);
+    }
+  }
+  return [...refs.values()];
+};
+
+/** Returns the validated suite; throws a ConfigError listing every problem. */
+export const runPreflight = (input: PreflightInput): Suite | undefined => {
+  const problems: string[] = [];
+  for (const fn of input.functions) {
+    checkName(fn, input.stage, problems);
+    checkEnvironment(fn, input.deploying, problems);
+  }
+  let suite: Suite | undefined;
+  try {
+    suite = loadSuiteFile(input.suiteFile);
+  } catch (error) {
+    problems.push(...(error instanceof ConfigError ? error.problems : [String(error)]));
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Stage "${input.stage}" is not ready to package`, problems);
+  }
+  return suite;
+};

@@ -1,0 +1,40 @@
+/**
+ * Validates a parsed suite document against the schema; the messages name the source and the
+ * field. Kept apart from the YAML loader so the Lambda bundle carries no YAML parser.
+ */
+import type * as z from 'zod/mini';
+import { ConfigError } from '../errors';
+import { type Suite, suiteSchema } from './schema';
+
+/** `checks[1].expect.status` */
+export const formatIssuePath = (path: readonly PropertyKey[]): string =>
+  path
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+    .join('') || '(top level)';
+
+export const issueLines = (
+  issues: readonly z.core.$ZodIssue[],
+  locate: (path: readonly PropertyKey[]) => string,
+): string[] =>
+  issues.map((issue) => `${locate(issue.path)}${formatIssuePath(issue.path)}: ${issue.message}`);
+
+export type SuiteValidation =
+  | { readonly success: true; readonly suite: Suite }
+  | { readonly success: false; readonly issues: readonly z.core.$ZodIssue[] };
+
+export const checkSuite = (document: unknown): SuiteValidation => {
+  const result = suiteSchema.safeParse(document);
+  return result.success
+    ? { success: true, suite: result.data }
+    : { success: false, issues: result.error.issues };
+};
+
+/** Validates a parsed document (e.g. the JSON bundled into a Lambda). */
+export const validateSuite = (document: unknown, source: string): Suite => {
+  const result = checkSuite(document);
+  if (result.success) return result.suite;
+  throw new ConfigError(
+    `Invalid smoke suite ${source}`,
+    issueLines(result.issues, () => `${source}: `),
+  );
+};

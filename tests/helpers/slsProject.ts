@@ -1,0 +1,81 @@
+/**
+ * Runs the real `sls package` (osls) on a throw-away copy of the project, so tests can change
+ * suites or params without touching the working tree, and reads what it produced.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const PROJECT_ROOT = join(__dirname, '..', '..');
+const COPIED = [
+  'serverless.yml',
+  'package.json',
+  'tsconfig.json',
+  'build',
+  'handlers',
+  'src',
+  'config',
+  'types',
+];
+
+export const copyProject = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'bgh-sls-'));
+  for (const entry of COPIED)
+    cpSync(join(PROJECT_ROOT, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+};
+
+export interface PackageResult {
+  readonly ok: boolean;
+  readonly output: string;
+  readonly template: CloudFormationTemplate | undefined;
+}
+
+export interface CloudFormationTemplate {
+  readonly Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+}
+
+/** `sls package --stage <stage>` with no AWS credentials at all. */
+export const slsPackage = async (dir: string, args: string[]): Promise<PackageResult> => {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [join(dir, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', ...args],
+      { cwd: dir, env, timeout: 120_000 },
+    );
+    const template = JSON.parse(
+      readFileSync(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'),
+    ) as CloudFormationTemplate;
+    return { ok: true, output: stdout + stderr, template };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    return {
+      ok: false,
+      output: `${e.stdout ?? ''}${e.stderr ?? ''}${e.message}`,
+      template: undefined,
+    };
+  }
+};
+
+/** Extracts a packaged function's zip (python3's zipfile: no unzip binary needed). */
+export const extractArtifact = async (dir: string, functionKey: string): Promise<string> => {
+  const out = join(dir, 'artifacts', functionKey);
+  await run('python3', [
+    '-m',
+    'zipfile',
+    '-e',
+    join(dir, '.serverless', `${functionKey}.zip`),
+    out,
+  ]);
+  return out;
+};
