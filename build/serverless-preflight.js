@@ -35,6 +35,44 @@ class PreflightPlugin {
     }
     this.grantSecretReads(secretRefsOf(suite));
     this.grantVpcAccess();
+    this.grantRoutedGroups();
+  }
+
+  // Alarms routed to other deployment groups (ALARM_ROUTES) may stop deployments there too.
+  grantRoutedGroups() {
+    const fn = this.serverless.service.functions?.alarmRollback;
+    if (!fn) return;
+    const { readAlarmSettings } = loadTs('../src/config/env.ts');
+    const env = {
+      ...(this.serverless.service.provider.environment ?? {}),
+      ...(fn.environment ?? {}),
+    };
+    const { routes } = readAlarmSettings(env);
+    const groups = new Map();
+    for (const targets of routes.values()) {
+      for (const g of targets) groups.set(`${g.applicationName}/${g.deploymentGroupName}`, g);
+    }
+    if (groups.size === 0) return;
+    const role = this.serverless.service.resources.Resources.AlarmFunctionRole;
+    const statement = role.Properties.Policies[0].PolicyDocument.Statement.find((s) =>
+      String(s.Action).includes('codedeploy:StopDeployment'),
+    );
+    for (const name of groups.keys()) {
+      statement.Resource.push({
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':codedeploy:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            `:deploymentgroup:${name}`,
+          ],
+        ],
+      });
+    }
   }
 
   hookRole() {

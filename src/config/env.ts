@@ -2,7 +2,9 @@
  * The one place that reads environment variables. Every default is written here, once, and a
  * reader reports every missing or malformed variable in one error instead of the first only.
  */
+import * as z from 'zod/mini';
 import { ConfigError } from '../errors';
+import '../smoke/zodMessages';
 
 /** Defaults, documented in the README's runtime contract. */
 export const ENV_DEFAULTS = {
@@ -72,11 +74,59 @@ class EnvReader {
     return fallback;
   }
 
+  /** ALARM_ROUTES: {"<alarm name>": [{"application": "…", "deploymentGroup": "…"}]} as JSON. */
+  public alarmRoutes(name: string): ReadonlyMap<string, readonly DeploymentGroupRef[]> {
+    const raw = this.optionalString(name);
+    if (raw === undefined) return new Map();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      this.problems.push(`${name} is not valid JSON: ${raw.slice(0, 60)}`);
+      return new Map();
+    }
+    const result = alarmRoutesSchema.safeParse(parsed);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        this.problems.push(
+          `${name}: ${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`,
+        );
+      }
+      return new Map();
+    }
+    return new Map(
+      Object.entries(result.data).map(([alarm, groups]) => [
+        alarm,
+        groups.map((g) => ({
+          applicationName: g.application,
+          deploymentGroupName: g.deploymentGroup,
+        })),
+      ]),
+    );
+  }
+
   public done<T>(what: string, value: T): T {
     if (this.problems.length > 0) throw new ConfigError(what, this.problems);
     return value;
   }
 }
+
+export interface DeploymentGroupRef {
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+}
+
+const alarmRoutesSchema = z.record(
+  z.string().check(z.minLength(1)),
+  z
+    .array(
+      z.strictObject({
+        application: z.string().check(z.minLength(1)),
+        deploymentGroup: z.string().check(z.minLength(1)),
+      }),
+    )
+    .check(z.minLength(1)),
+);
 
 export interface SdkSettings {
   readonly maxAttempts: number;
@@ -89,8 +139,9 @@ export interface HookSettings {
 }
 
 export interface AlarmSettings {
-  readonly applicationName: string;
-  readonly deploymentGroupName: string;
+  /** The group an alarm stops unless ALARM_ROUTES names others for it. */
+  readonly defaultGroup: DeploymentGroupRef;
+  readonly routes: ReadonlyMap<string, readonly DeploymentGroupRef[]>;
   readonly dryRun: boolean;
   readonly sdk: SdkSettings;
 }
@@ -113,8 +164,11 @@ export const readHookSettings = (env: Env = process.env): HookSettings => {
 export const readAlarmSettings = (env: Env = process.env): AlarmSettings => {
   const reader = new EnvReader(env);
   return reader.done('Invalid alarm rollback environment', {
-    applicationName: reader.requiredString('CODEDEPLOY_APPLICATION_NAME'),
-    deploymentGroupName: reader.requiredString('CODEDEPLOY_DEPLOYMENT_GROUP_NAME'),
+    defaultGroup: {
+      applicationName: reader.requiredString('CODEDEPLOY_APPLICATION_NAME'),
+      deploymentGroupName: reader.requiredString('CODEDEPLOY_DEPLOYMENT_GROUP_NAME'),
+    },
+    routes: reader.alarmRoutes('ALARM_ROUTES'),
     dryRun: reader.boolean('ALARM_ROLLBACK_DRY_RUN', ENV_DEFAULTS.ALARM_ROLLBACK_DRY_RUN),
     sdk: readSdk(reader),
   });

@@ -22,6 +22,9 @@ export interface FakeDeployment {
   readonly applicationName: string;
   readonly deploymentGroupName: string;
   status: DeploymentStatus;
+  readonly creator: string;
+  /** For a rollback deployment: the deployment whose stop started it. */
+  readonly rollbackOf?: string;
   /** Set by StopDeployment. */
   stoppedWithRollback?: boolean;
 }
@@ -87,6 +90,7 @@ export class LocalCodeDeployEndpoint extends EventEmitter {
     applicationName: string,
     deploymentGroupName: string,
     status: DeploymentStatus = 'InProgress',
+    extra: { creator?: string; rollbackOf?: string } = {},
   ): string {
     this.counter++;
     const deploymentId = `d-${this.counter.toString(36).toUpperCase().padStart(9, '0')}`;
@@ -95,8 +99,15 @@ export class LocalCodeDeployEndpoint extends EventEmitter {
       applicationName,
       deploymentGroupName,
       status,
+      creator: extra.creator ?? 'user',
+      ...(extra.rollbackOf && { rollbackOf: extra.rollbackOf }),
     });
     return deploymentId;
+  }
+
+  /** Deployments a stop-with-rollback started, as the real service does. */
+  public rollbacksOf(deploymentId: string): FakeDeployment[] {
+    return [...this.deployments.values()].filter((d) => d.rollbackOf === deploymentId);
   }
 
   /** The next `times` calls of `operation` fail with `fault`. */
@@ -149,6 +160,8 @@ export class LocalCodeDeployEndpoint extends EventEmitter {
         return this.listDeployments(body);
       case 'StopDeployment':
         return this.stopDeployment(body);
+      case 'BatchGetDeployments':
+        return this.batchGetDeployments(body);
       default:
         return error('UnknownOperationException', `operation "${operation}" is not simulated`);
     }
@@ -203,6 +216,28 @@ export class LocalCodeDeployEndpoint extends EventEmitter {
     return { httpStatus: 200, body: { deployments: page, ...(next && { nextToken: next }) } };
   }
 
+  private batchGetDeployments(body: Record<string, unknown>) {
+    const ids = Array.isArray(body.deploymentIds) ? body.deploymentIds.map(String) : [];
+    if (ids.length === 0)
+      return error('DeploymentIdRequiredException', 'deploymentIds is required');
+    if (ids.length > 25) return error('BatchLimitExceededException', 'at most 25 deployment ids');
+    const deploymentsInfo = ids.flatMap((id) => {
+      const d = this.deployments.get(id);
+      if (!d) return [];
+      return [
+        {
+          deploymentId: d.deploymentId,
+          applicationName: d.applicationName,
+          deploymentGroupName: d.deploymentGroupName,
+          status: d.status,
+          creator: d.creator,
+          ...(d.rollbackOf && { rollbackInfo: { rollbackTriggeringDeploymentId: d.rollbackOf } }),
+        },
+      ];
+    });
+    return { httpStatus: 200, body: { deploymentsInfo } };
+  }
+
   private stopDeployment(body: Record<string, unknown>) {
     const deployment = this.deployments.get(String(body.deploymentId));
     if (!deployment) {
@@ -219,6 +254,13 @@ export class LocalCodeDeployEndpoint extends EventEmitter {
     }
     deployment.status = 'Stopped';
     deployment.stoppedWithRollback = body.autoRollbackEnabled === true;
+    if (deployment.stoppedWithRollback) {
+      // CodeDeploy rolls back through a new deployment, active in the same group.
+      this.addDeployment(deployment.applicationName, deployment.deploymentGroupName, 'InProgress', {
+        creator: 'codeDeployRollback',
+        rollbackOf: deployment.deploymentId,
+      });
+    }
     return {
       httpStatus: 200,
       body: { status: 'Succeeded', statusMessage: 'Deployment stopped' },

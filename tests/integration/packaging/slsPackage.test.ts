@@ -43,9 +43,17 @@ describe('sls package, dev stage defaults', () => {
     const functions = functionsOf(template);
     expect(functions.map((f) => f.Properties.FunctionName).sort()).toEqual([
       'CodeDeployHook_sample-website-dev-AfterAllowTestTraffic',
+      'CodeDeployHook_sample-website-dev-AlarmRollback',
       'CodeDeployHook_sample-website-dev-BeforeAllowTraffic',
     ]);
     for (const f of functions) {
+      expect(String(f.Properties.FunctionName).length).toBeLessThanOrEqual(64);
+      expect(f.Properties.Runtime).toBe('nodejs24.x');
+      expect(f.Properties.Architectures).toEqual(['arm64']);
+    }
+    for (const f of functions.filter((fn) =>
+      String(fn.Properties.FunctionName).includes('Allow'),
+    )) {
       expect(String(f.Properties.FunctionName).length).toBeLessThanOrEqual(64);
       expect(f.Properties.Runtime).toBe('nodejs24.x');
       expect(f.Properties.Architectures).toEqual(['arm64']);
@@ -106,12 +114,95 @@ describe('sls package, dev stage defaults', () => {
   });
 });
 
+describe('sls package, alarm rollback', () => {
+  let template: CloudFormationTemplate;
+  const resourcesOf = (type: string) =>
+    Object.values(template.Resources).filter((r) => r.Type === type);
+
+  beforeAll(async () => {
+    const dir = copyProject();
+    const yml = readFileSync(join(dir, 'serverless.yml'), 'utf8').replace(
+      '\n  dev:\n',
+      `\n  routed:\n    alarmRoutes: '{"payments-5xx": [{"application": "pay", "deploymentGroup": "pay-dg"}]}'\n    createAlarms: 'false'\n  dev:\n`,
+    );
+    writeFileSync(join(dir, 'serverless.yml'), yml);
+    const result = await slsPackage(dir, ['--stage', 'routed']);
+    if (!result.template) throw new Error(`sls package failed:\n${result.output}`);
+    template = result.template;
+  });
+
+  it('subscribes the function to the alarm topic', () => {
+    const [subscription] = resourcesOf('AWS::SNS::Subscription');
+    expect(subscription?.Properties).toMatchObject({
+      Protocol: 'lambda',
+      TopicArn: { Ref: 'AlarmTopic' },
+    });
+    expect(template.Resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+  });
+
+  it("has an EventBridge rule for the stage's alarms going to ALARM", () => {
+    const [rule] = resourcesOf('AWS::Events::Rule');
+    expect(rule?.Properties.EventPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { alarmName: [{ prefix: 'sample-website-routed-' }], state: { value: ['ALARM'] } },
+    });
+  });
+
+  it('lets CloudWatch alarms of the stage invoke it directly', () => {
+    const permission = template.Resources.AlarmRollbackAlarmActionPermission?.Properties;
+    expect(permission?.Principal).toBe('lambda.alarms.cloudwatch.amazonaws.com');
+    expect(JSON.stringify(permission?.SourceArn)).toContain(':alarm:sample-website-routed-*');
+  });
+
+  it('scopes list, inspect and stop to the configured and the routed deployment groups', () => {
+    const statements = statementsOf(template, 'AlarmFunctionRole');
+    const codedeploy = statements.find((s) =>
+      JSON.stringify(s.Action).includes('codedeploy:StopDeployment'),
+    );
+    expect(codedeploy?.Action).toEqual([
+      'codedeploy:ListDeployments',
+      'codedeploy:BatchGetDeployments',
+      'codedeploy:StopDeployment',
+    ]);
+    const resources = JSON.stringify(codedeploy?.Resource);
+    expect(resources).toContain(
+      ':deploymentgroup:AppECS-sample-cluster-sample-website/DgpECS-sample-cluster-sample-website',
+    );
+    expect(resources).toContain(':deploymentgroup:pay/pay-dg');
+    expect(codedeploy?.Resource).toHaveLength(2);
+    // the hooks cannot stop deployments
+    expect(JSON.stringify(statementsOf(template, 'HookFunctionRole'))).not.toContain(
+      'StopDeployment',
+    );
+  });
+
+  it('makes the shipped alarms switchable, each notifying the topic', () => {
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm');
+    expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual([
+      'sample-website-routed-target-5xx',
+      'sample-website-routed-target-latency-p99',
+      'sample-website-routed-unhealthy-hosts',
+    ]);
+    for (const a of alarms) {
+      expect((a as { Condition?: string }).Condition).toBe('CreateAlarms');
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    }
+    expect((template as unknown as { Conditions: unknown }).Conditions).toEqual({
+      CreateAlarms: { 'Fn::Equals': ['false', 'true'] },
+    });
+  });
+});
+
 describe('sls package refuses a stage that would break at deploy time', () => {
   it('fails on a stage name that makes a function name longer than 64 characters', async () => {
     const result = await slsPackage(copyProject(), ['--stage', 'a-very-long-stage-name']);
     expect(result.ok).toBe(false);
     expect(result.output).toContain(
       'function afterAllowTestTraffic: name "CodeDeployHook_sample-website-a-very-long-stage-name-AfterAllowTestTraffic" is 74 characters, Lambda allows 64; use a stage name at most 12 characters long',
+    );
+    expect(result.output).toContain(
+      'function alarmRollback: name "CodeDeployHook_sample-website-a-very-long-stage-name-AlarmRollback" is 66 characters',
     );
   });
 
@@ -126,6 +217,16 @@ describe('sls package refuses a stage that would break at deploy time', () => {
     expect(result.output).toContain(
       'config/suites/default.yaml:4: checks[0].path: a path starts with "/"',
     );
+  });
+
+  it('fails on malformed alarm routes, naming the function and the field', async () => {
+    const result = await slsPackage(copyProject(), [
+      '--stage',
+      'dev',
+      '--param=alarmRoutes={"x": [{"application": "a"}]}',
+    ]);
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/function alarmRollback: ALARM_ROUTES: x\.0\.deploymentGroup: /);
   });
 
   it('fails on an invalid listener URL param', async () => {
@@ -162,11 +263,15 @@ describe('sls package refuses a stage that would break at deploy time', () => {
     expect(
       JSON.stringify(template.Resources.HookFunctionRole?.Properties.ManagedPolicyArns),
     ).toContain('AWSLambdaENIManagementAccess');
-    for (const f of functionsOf(template)) {
-      expect(f.Properties.VpcConfig).toEqual({
-        SecurityGroupIds: ['sg-1'],
-        SubnetIds: ['subnet-1'],
-      });
-    }
+    const vpc = { SecurityGroupIds: ['sg-1'], SubnetIds: ['subnet-1'] };
+    const placed = Object.fromEntries(
+      functionsOf(template).map((f) => [f.Properties.FunctionName, f.Properties.VpcConfig]),
+    );
+    expect(placed).toEqual({
+      'CodeDeployHook_sample-website-private-AfterAllowTestTraffic': vpc,
+      'CodeDeployHook_sample-website-private-BeforeAllowTraffic': vpc,
+      // the alarm function only talks to CodeDeploy: no VPC, no NAT needed
+      'CodeDeployHook_sample-website-private-AlarmRollback': undefined,
+    });
   });
 });

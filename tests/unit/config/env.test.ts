@@ -48,7 +48,10 @@ describe('readAlarmSettings', () => {
         CODEDEPLOY_DEPLOYMENT_GROUP_NAME: 'dg',
         ALARM_ROLLBACK_DRY_RUN: 'TRUE',
       }),
-    ).toMatchObject({ applicationName: 'app', deploymentGroupName: 'dg', dryRun: true });
+    ).toMatchObject({
+      defaultGroup: { applicationName: 'app', deploymentGroupName: 'dg' },
+      dryRun: true,
+    });
     expect(() =>
       readAlarmSettings({
         CODEDEPLOY_APPLICATION_NAME: 'app',
@@ -56,5 +59,30 @@ describe('readAlarmSettings', () => {
         ALARM_ROLLBACK_DRY_RUN: 'maybe',
       }),
     ).toThrow('ALARM_ROLLBACK_DRY_RUN must be true or false, got "maybe"');
+  });
+});
+
+describe('ALARM_ROUTES', () => {
+  const base = { CODEDEPLOY_APPLICATION_NAME: 'app', CODEDEPLOY_DEPLOYMENT_GROUP_NAME: 'dg' };
+
+  it('maps alarm names to other deployment groups', () => {
+    const settings = readAlarmSettings({
+      ...base,
+      ALARM_ROUTES: JSON.stringify({
+        'payments-5xx': [{ application: 'pay', deploymentGroup: 'pay-dg' }],
+      }),
+    });
+    expect([...settings.routes]).toEqual([
+      ['payments-5xx', [{ applicationName: 'pay', deploymentGroupName: 'pay-dg' }]],
+    ]);
+  });
+
+  it('names what is wrong in a route', () => {
+    expect(() =>
+      readAlarmSettings({ ...base, ALARM_ROUTES: '{"a": [{"application": "x"}]}' }),
+    ).toThrow(/ALARM_ROUTES: a\.0\.deploymentGroup: /);
+    expect(() => readAlarmSettings({ ...base, ALARM_ROUTES: '{not json' })).toThrow(
+      'ALARM_ROUTES is not valid JSON',
+    );
   });
 });

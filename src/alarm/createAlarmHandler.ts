@@ -1,0 +1,134 @@
+/**
+ * Builds the alarm rollback Lambda handler: an alarm going to ALARM stops the active deployments
+ * of its deployment group(s) with automatic rollback; anything else stops nothing and says why.
+ * One structured log line per decision. A stop that fails for a reason other than "already
+ * completed" is thrown after every group was tried, so SNS or EventBridge deliver again.
+ */
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { createCodeDeployClient } from '../codedeploy/client';
+import { type AlarmSettings, type DeploymentGroupRef, readAlarmSettings } from '../config/env';
+import { describeError, StopDeploymentError } from '../errors';
+import { createLogger, type Log } from '../logging/logger';
+import { type AlarmStateChange, parseAlarmEvent } from './parseAlarmEvent';
+import { type GroupStopReport, stopActiveDeployments } from './stopActiveDeployments';
+
+export interface AlarmHandlerOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly log?: Log;
+  readonly codeDeploy?: CodeDeployClient;
+}
+
+export type AlarmDecision =
+  | { readonly alarmName: string; readonly action: 'ignored'; readonly why: string }
+  | {
+      readonly alarmName: string;
+      readonly action: 'stop';
+      readonly groups: readonly GroupStopReport[];
+    }
+  | {
+      readonly alarmName: string;
+      readonly action: 'error';
+      readonly group: DeploymentGroupRef;
+      readonly error: string;
+    };
+
+export interface AlarmInvocationResult {
+  readonly decisions: readonly AlarmDecision[];
+  readonly rejections: readonly string[];
+}
+
+const groupLabel = (g: DeploymentGroupRef) => `${g.applicationName}/${g.deploymentGroupName}`;
+
+const transition = (c: AlarmStateChange) => `${c.oldState ?? '?'} -> ${c.newState}`;
+
+export const groupsForAlarm = (
+  settings: AlarmSettings,
+  alarmName: string,
+): readonly DeploymentGroupRef[] => settings.routes.get(alarmName) ?? [settings.defaultGroup];
+
+export const createAlarmHandler = (options: AlarmHandlerOptions = {}) => {
+  const log = options.log ?? createLogger();
+  // Unlike a hook, a misconfigured alarm function leaves no deployment hanging: fail loudly at
+  // cold start (and at package time, through the preflight).
+  const settings = readAlarmSettings(options.env);
+  const codeDeploy = options.codeDeploy ?? createCodeDeployClient(settings.sdk);
+
+  const decide = async (change: AlarmStateChange): Promise<AlarmDecision[]> => {
+    const common = {
+      alarmName: change.alarmName,
+      transition: transition(change),
+      reason: change.reason,
+      via: change.via,
+      dryRun: settings.dryRun,
+    };
+    if (change.newState !== 'ALARM') {
+      const why = `state ${change.newState} is not ALARM`;
+      log.info('Alarm decision: nothing to stop', { ...common, decision: 'ignored', why });
+      return [{ alarmName: change.alarmName, action: 'ignored', why }];
+    }
+    const groups = groupsForAlarm(settings, change.alarmName);
+    return Promise.all(
+      groups.map(async (group): Promise<AlarmDecision> => {
+        try {
+          const report = await stopActiveDeployments(codeDeploy, group, {
+            dryRun: settings.dryRun,
+          });
+          const decision =
+            report.results.length === 0
+              ? 'no active deployment'
+              : settings.dryRun
+                ? 'would stop (dry run)'
+                : 'stopped with rollback';
+          log[report.results.some((r) => r.outcome === 'failed') ? 'error' : 'info'](
+            `Alarm decision: ${decision}`,
+            {
+              ...common,
+              deploymentGroup: groupLabel(group),
+              decision,
+              deploymentsFound: report.found,
+              rollbacksLeftRunning: report.rollbacksLeftRunning,
+              stops: report.results,
+            },
+          );
+          return { alarmName: change.alarmName, action: 'stop', groups: [report] };
+        } catch (error) {
+          log.error('Alarm decision: could not list deployments', {
+            ...common,
+            deploymentGroup: groupLabel(group),
+            decision: 'error',
+            error: describeError(error),
+          });
+          return {
+            alarmName: change.alarmName,
+            action: 'error',
+            group,
+            error: describeError(error),
+          };
+        }
+      }),
+    );
+  };
+
+  return async (event: unknown): Promise<AlarmInvocationResult> => {
+    const { changes, rejections } = parseAlarmEvent(event);
+    for (const problem of rejections) {
+      log.error('Alarm payload rejected: nothing stopped', { decision: 'rejected', problem });
+    }
+    const decisions = (await Promise.all(changes.map(decide))).flat();
+    const failures = decisions.flatMap((d) => {
+      if (d.action === 'error') return [`${groupLabel(d.group)}: ${d.error}`];
+      if (d.action !== 'stop') return [];
+      return d.groups.flatMap((g) =>
+        g.results.flatMap((r) =>
+          r.outcome === 'failed' ? [`${r.deploymentId} in ${groupLabel(g.group)}: ${r.error}`] : [],
+        ),
+      );
+    });
+    if (failures.length > 0) {
+      throw new StopDeploymentError(
+        `Could not stop every active deployment; the delivery will be retried. Check the function's codedeploy:ListDeployments/BatchGetDeployments/StopDeployment permissions on: ${failures.join('; ')}`,
+      );
+    }
+    return { decisions, rejections };
+  };
+};
