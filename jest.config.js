@@ -9,5 +9,6 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
   },
   moduleNameMapper: { '^smoke-suite$': '<rootDir>/tests/helpers/bundledSuiteStub.ts' },
+  setupFiles: ['<rootDir>/tests/helpers/jestSetup.ts'],
   testTimeout: 30000,
 };

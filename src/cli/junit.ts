@@ -37,10 +37,11 @@ export const renderJunit = (result: SuiteResult): string => {
     );
   }
   const failures = cases.filter((c) => c.includes('<failure')).length;
+  const skipped = cases.filter((c) => c.includes('<skipped')).length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="ecs-bluegreen-hooks smoke" tests="${cases.length}" failures="${failures}" time="${seconds(result.durationMs)}">`,
-    `  <testsuite name="${escapeXml(suiteName)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(result.durationMs)}">`,
+    `  <testsuite name="${escapeXml(suiteName)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(result.durationMs)}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

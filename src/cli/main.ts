@@ -4,8 +4,10 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../errors';
+import { GREEN_BEHAVIOURS, type GreenBehaviour } from '../rehearsal/rehearseDeployment';
 import { HOOK_NAMES, type HookName } from '../smoke/schema';
 import { runAppspecCommand } from './commands/appspec';
+import { runRehearseCommand } from './commands/rehearse';
 import { runSmokeCommand } from './commands/smoke';
 import { EXIT, UsageError } from './errors';
 import { createTerminal } from './terminal';
@@ -25,6 +27,45 @@ export const buildProgram = (setExitCode: (code: number) => void): Command => {
     )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
+
+  program
+    .command('rehearse')
+    .description(
+      'Rehearse a whole ECS blue/green deployment on this machine: no AWS account needed',
+    )
+    .addOption(
+      new Option('--green <behaviour>', 'how the new (green) version behaves')
+        .choices(GREEN_BEHAVIOURS)
+        .default('healthy'),
+    )
+    .option(
+      '--alarm',
+      'fire a CloudWatch alarm during the wait before blue ends, to show the rollback',
+    )
+    .option('--stage <stage>', 'stage whose smoke suite the hooks run', 'dev')
+    .option(
+      '--wait <seconds>',
+      'the wait before the blue task set ends (an hour by default in AWS)',
+      positiveInt,
+      3,
+    )
+    .option(
+      '--hook-timeout <seconds>',
+      "the hook Lambdas' timeout in the rehearsal",
+      positiveInt,
+      20,
+    )
+    .action(
+      async (options: {
+        green: GreenBehaviour;
+        alarm?: boolean;
+        stage: string;
+        wait: number;
+        hookTimeout: number;
+      }) => {
+        setExitCode(await runRehearseCommand(options, term));
+      },
+    );
 
   program
     .command('smoke')

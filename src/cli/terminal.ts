@@ -17,6 +17,9 @@ export interface Terminal {
 export const createTerminal = (stream: NodeJS.WriteStream = process.stdout): Terminal => {
   const colour = Boolean(stream.isTTY) && !process.env.NO_COLOR;
   let progressShown = false;
+  // Without a TTY a progress line cannot be rewritten: print one a second at most.
+  let lastPlainProgress = 0;
+  const PLAIN_PROGRESS_EVERY_MS = 1_000;
   const clearProgress = () => {
     if (progressShown) stream.write('\r\x1b[2K');
     progressShown = false;
@@ -33,7 +36,8 @@ export const createTerminal = (stream: NodeJS.WriteStream = process.stdout): Ter
         clearProgress();
         stream.write(text.slice(0, (stream.columns ?? 100) - 1));
         progressShown = true;
-      } else {
+      } else if (performance.now() - lastPlainProgress >= PLAIN_PROGRESS_EVERY_MS) {
+        lastPlainProgress = performance.now();
         stream.write(`${text}\n`);
       }
     },

@@ -23,6 +23,8 @@ export interface CheckResult {
   readonly method: string;
   readonly path: string;
   readonly passed: boolean;
+  /** Cancelled because another check had already failed the suite. */
+  readonly skipped?: true;
   /** Why it failed (or why it did not finish); absent when passed. */
   readonly reason?: string;
   readonly statusCode?: number;
@@ -135,7 +137,10 @@ const runReadinessGate = async (
       },
       gateSignal,
     );
-    if (outcome.kind === 'response' && statusMatches(gate.status, outcome.response.status)) {
+    const open =
+      outcome.kind === 'response' &&
+      (gate.status ? statusMatches(gate.status, outcome.response.status) : !outcome.transient);
+    if (open) {
       return { passed: true, path: gate.path, attempts, waitedMs: performance.now() - started };
     }
     if (!(outcome.kind === 'error' && outcome.budgetExhausted)) last = describeOutcome(outcome);
@@ -149,7 +154,7 @@ const runReadinessGate = async (
     path: gate.path,
     attempts,
     waitedMs,
-    reason: `readiness gate: GET ${gate.path} never answered ${gate.status.text} (${why}; last: ${last})`,
+    reason: `readiness gate: GET ${gate.path} never ${gate.status ? `answered ${gate.status.text}` : 'gave a definite answer'} (${why}; last: ${last})`,
   };
 };
 
@@ -179,7 +184,7 @@ const runCheck = async (
       signal,
     );
     if (failFast.aborted && !ctx.budget.aborted) {
-      return { ...base, passed: false, reason: NOT_FINISHED, attempts: attempt };
+      return { ...base, passed: false, skipped: true, reason: NOT_FINISHED, attempts: attempt };
     }
     const observed =
       outcome.kind === 'response'
@@ -202,7 +207,14 @@ const runCheck = async (
           ? 'time budget exhausted'
           : `${describeOutcome(outcome)}${attempt > 1 ? ` after ${attempt} attempts` : ''}`;
       if (failFast.aborted && !ctx.budget.aborted) {
-        return { ...base, ...observed, passed: false, reason: NOT_FINISHED, attempts: attempt };
+        return {
+          ...base,
+          ...observed,
+          passed: false,
+          skipped: true,
+          reason: NOT_FINISHED,
+          attempts: attempt,
+        };
       }
       return { ...base, ...observed, passed: false, reason, attempts: attempt };
     }
@@ -255,6 +267,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
           method: check.method,
           path: check.path,
           passed: false,
+          skipped: true,
           reason: NOT_FINISHED,
           attempts: 0,
           requestHeaders: {},
@@ -266,7 +279,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
       return result;
     });
     const firstFailure =
-      results.find((r) => !r.passed && r.reason !== NOT_FINISHED) ?? results.find((r) => !r.passed);
+      results.find((r) => !r.passed && !r.skipped) ?? results.find((r) => !r.passed);
     return finish({
       verdict: firstFailure ? 'Failed' : 'Succeeded',
       ...(firstFailure && {

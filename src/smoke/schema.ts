@@ -140,7 +140,8 @@ const retry = z.strictObject({
 const readiness = z.strictObject({
   path: path(),
   headers: headers(),
-  status: z.prefault(statusExpectation, 200),
+  /** Wait for this status; without it, any answer that is not transient opens the gate. */
+  status: z.optional(statusExpectation),
   budgetMs: z._default(positiveInt(), SUITE_DEFAULTS.readiness.budgetMs),
   intervalMs: z._default(positiveInt(), SUITE_DEFAULTS.readiness.intervalMs),
   maxIntervalMs: z._default(positiveInt(), SUITE_DEFAULTS.readiness.maxIntervalMs),

@@ -36,7 +36,7 @@ export const printSuiteResult = (term: Terminal, result: SuiteResult): void => {
     ['CHECK', 'RESULT', 'STATUS', 'LATENCY', 'REASON'],
     ...result.checks.map((c) => [
       `${c.name} (${c.method} ${c.path})`,
-      c.passed ? 'pass' : 'FAIL',
+      c.passed ? 'pass' : c.skipped ? 'skip' : 'FAIL',
       c.statusCode === undefined ? '-' : String(c.statusCode),
       c.latencyMs === undefined ? '-' : `${Math.round(c.latencyMs)} ms`,
       c.reason ?? '',
@@ -46,7 +46,8 @@ export const printSuiteResult = (term: Terminal, result: SuiteResult): void => {
   term.line(term.paint('bold', lines[0] ?? ''));
   lines.slice(1).forEach((line, i) => {
     const passed = result.checks[i]?.passed ?? false;
-    term.line(passed ? line : term.paint(verdictStyle(passed), line));
+    const check = result.checks[i];
+    term.line(passed ? line : term.paint(check?.skipped ? 'yellow' : 'red', line));
   });
   const verdict = `${result.verdict} in ${Math.round(result.durationMs)} ms${result.reason ? `: ${result.reason}` : ''}`;
   term.line(term.paint(verdictStyle(result.verdict === 'Succeeded'), verdict));

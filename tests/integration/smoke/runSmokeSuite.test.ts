@@ -119,7 +119,7 @@ describe('runSmokeSuite against real loopback servers', () => {
   it('fails when the readiness gate budget runs out, saying what it last saw', async () => {
     const app = await startApp({ behaviour: 'broken' });
     const suite = sampleAppSuite({
-      readiness: { path: '/health', intervalMs: 20, maxIntervalMs: 40, budgetMs: 300 },
+      readiness: { path: '/health', status: 200, intervalMs: 20, maxIntervalMs: 40, budgetMs: 300 },
     });
     const result = await runSmokeSuite({
       suite,
@@ -132,6 +132,40 @@ describe('runSmokeSuite against real loopback servers', () => {
       'readiness gate: GET /health never answered 200 (within 300 ms; last: status 500)',
     );
     expect(result.checks).toEqual([]);
+  });
+
+  it('opens the gate, by default, on the first definite answer: a 500 is judged by the checks at once', async () => {
+    const app = await startApp({ behaviour: 'broken' });
+    const suite = sampleAppSuite({
+      concurrency: 1,
+      readiness: { path: '/health', intervalMs: 20, budgetMs: 5_000 },
+    });
+    const result = await runSmokeSuite({
+      suite,
+      hook: 'AfterAllowTestTraffic',
+      baseUrl: app.url,
+      budget: budget(),
+    });
+    expect(result.readiness).toMatchObject({ passed: true, attempts: 1 });
+    expect(result.reason).toBe('check "home" failed: status 500, expected 200');
+    expect(app.paths).toEqual(['/health', '/']);
+  });
+
+  it('keeps the gate closed, by default, while the answers are transient', async () => {
+    const url = await closedPortUrl();
+    const suite = sampleAppSuite({
+      readiness: { path: '/', intervalMs: 20, maxIntervalMs: 40, budgetMs: 300 },
+    });
+    const result = await runSmokeSuite({
+      suite,
+      hook: 'AfterAllowTestTraffic',
+      baseUrl: url,
+      budget: budget(),
+    });
+    expect(result.reason).toBe(
+      'readiness gate: GET / never gave a definite answer (within 300 ms; last: connection refused)',
+    );
+    expect(result.readiness?.attempts).toBeGreaterThan(2);
   });
 
   it('runs only the checks the hook names, with the concurrency the suite sets', async () => {

@@ -1,0 +1,110 @@
+/** `rehearse`: a whole blue/green deployment on loopback, printed as a live timeline. */
+import {
+  type GreenBehaviour,
+  type RehearsalEvent,
+  rehearseDeployment,
+} from '../../rehearsal/rehearseDeployment';
+import { EXIT } from '../errors';
+import { findProjectRoot, loadStageSuite } from '../project';
+import type { Terminal } from '../terminal';
+
+export interface RehearseOptions {
+  readonly green: GreenBehaviour;
+  readonly alarm?: boolean;
+  readonly stage: string;
+  readonly wait: number;
+  readonly hookTimeout: number;
+}
+
+const printer = (term: Terminal, started: number) => {
+  const stamp = () =>
+    term.paint('dim', `${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s`);
+  return (event: RehearsalEvent): void => {
+    switch (event.type) {
+      case 'step':
+        term.line(`${stamp()}  ${term.paint('bold', event.step.padEnd(21))} ${event.detail}`);
+        return;
+      case 'listeners':
+        term.line(
+          `${stamp()}  ${''.padEnd(21)} ${term.paint('cyan', `production -> ${event.production}   test -> ${event.test}`)}`,
+        );
+        return;
+      case 'suite': {
+        const p = event.progress;
+        if (p.type === 'readiness-attempt') {
+          term.progress(
+            `${stamp()}  ${''.padEnd(21)} waiting for green to answer (attempt ${p.attempt}: ${p.outcome})`,
+          );
+          return;
+        }
+        const r = p.result;
+        const mark = r.passed
+          ? term.paint('green', 'pass')
+          : r.skipped
+            ? term.paint('yellow', 'skip')
+            : term.paint('red', 'FAIL');
+        const status = r.statusCode === undefined ? '' : ` ${r.statusCode}`;
+        const latency = r.latencyMs === undefined ? '' : ` ${Math.round(r.latencyMs)} ms`;
+        term.line(
+          `${stamp()}  ${''.padEnd(21)} ${mark} ${r.name} (${r.method} ${r.path})${status}${latency}${r.reason ? ` - ${r.reason}` : ''}`,
+        );
+        return;
+      }
+      case 'hook-reported': {
+        const ok = event.status === 'Succeeded';
+        term.line(
+          `${stamp()}  ${''.padEnd(21)} reported ${term.paint(ok ? 'green' : 'red', event.status)} to CodeDeploy`,
+        );
+        return;
+      }
+      case 'waiting':
+        term.progress(
+          `${stamp()}  ${''.padEnd(21)} blue ends in ${(event.remainingMs / 1000).toFixed(1)} s`,
+        );
+        return;
+      case 'rollback':
+        term.line(
+          `${stamp()}  ${term.paint('red', 'Rollback'.padEnd(21))} ${event.reason}: production back on blue`,
+        );
+        return;
+    }
+  };
+};
+
+export const runRehearseCommand = async (
+  options: RehearseOptions,
+  term: Terminal,
+): Promise<number> => {
+  const suite = loadStageSuite(findProjectRoot(), options.stage);
+  const started = performance.now();
+  term.line(
+    `Rehearsing an ECS blue/green deployment on loopback: green is ${options.green}${options.alarm ? ', an alarm fires during the wait' : ''}`,
+  );
+  const result = await rehearseDeployment({
+    suite,
+    green: options.green,
+    alarm: options.alarm ?? false,
+    hookTimeoutMs: options.hookTimeout * 1000,
+    safetyMarginMs: Math.min(5_000, (options.hookTimeout * 1000) / 4),
+    terminationWaitMs: options.wait * 1000,
+    slowStartMs: 3_000,
+    onEvent: printer(term, started),
+  });
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  if (result.outcome === 'succeeded') {
+    term.line(
+      term.paint(
+        'green',
+        `Deployment succeeded in ${seconds} s: production serves ${result.production}`,
+      ),
+    );
+    return EXIT.ok;
+  }
+  term.line(
+    term.paint(
+      'red',
+      `Deployment rolled back in ${seconds} s (${result.reason}): production serves ${result.production}`,
+    ),
+  );
+  return EXIT.failed;
+};

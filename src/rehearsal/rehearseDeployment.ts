@@ -1,0 +1,255 @@
+/**
+ * Rehearses a whole ECS blue/green deployment on loopback, with no AWS account: a blue (v1) and
+ * a green (v2) sample app, a production and a test listener (switchable proxies), and the local
+ * CodeDeploy endpoint. It walks CodeDeploy's ECS lifecycle in order and invokes the project's
+ * real handlers as CodeDeploy would: hook event in, status report out through the AWS SDK; and,
+ * with `alarm`, an alarm notification at the alarm handler during the wait before blue ends.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createAlarmHandler } from '../alarm/createAlarmHandler';
+import { createHookHandler } from '../hooks/createHookHandler';
+import { LocalCodeDeployEndpoint } from '../local/codeDeployEndpoint';
+import { type AppBehaviour, SampleApp } from '../local/sampleApp';
+import { type ProxyTarget, SwitchableProxy } from '../local/switchableProxy';
+import { silentLog } from '../logging/logger';
+import type { SuiteProgress } from '../smoke/runSmokeSuite';
+import type { HookName, Suite } from '../smoke/schema';
+
+export const GREEN_BEHAVIOURS = [
+  'healthy',
+  'broken',
+  'slow-start',
+  'hang',
+] as const satisfies readonly AppBehaviour[];
+export type GreenBehaviour = (typeof GREEN_BEHAVIOURS)[number];
+
+const APPLICATION = 'AppECS-rehearsal-sample-website';
+const DEPLOYMENT_GROUP = 'DgpECS-rehearsal-sample-website';
+const ALARM_NAME = 'sample-website-rehearsal-target-5xx';
+
+export interface RehearsalOptions {
+  readonly suite: Suite;
+  readonly green: GreenBehaviour;
+  readonly alarm: boolean;
+  /** The hook Lambdas' timeout in the rehearsal (the deployed one is longer). */
+  readonly hookTimeoutMs: number;
+  readonly safetyMarginMs: number;
+  /** The wait before the blue task set ends (an hour by default in AWS, seconds here). */
+  readonly terminationWaitMs: number;
+  /** How long a slow-start green answers 503 after it starts. */
+  readonly slowStartMs: number;
+  readonly onEvent: (event: RehearsalEvent) => void;
+}
+
+export type RehearsalEvent =
+  | { readonly type: 'step'; readonly step: string; readonly detail: string }
+  | { readonly type: 'listeners'; readonly production: string; readonly test: string }
+  | { readonly type: 'suite'; readonly hook: HookName; readonly progress: SuiteProgress }
+  | {
+      readonly type: 'hook-reported';
+      readonly hook: HookName;
+      readonly status: string;
+      readonly reason?: string;
+    }
+  | { readonly type: 'waiting'; readonly remainingMs: number }
+  | { readonly type: 'rollback'; readonly reason: string };
+
+export interface RehearsalResult {
+  readonly outcome: 'succeeded' | 'rolled-back';
+  readonly reason?: string;
+  /** Which version the production listener serves at the end. */
+  readonly production: string;
+  readonly durationMs: number;
+}
+
+/** The SDK finds the local endpoint the way a deployed function finds CodeDeploy: in its environment. */
+const withLocalAwsEnvironment = async <T>(
+  endpointUrl: string,
+  work: () => Promise<T>,
+): Promise<T> => {
+  const vars: Record<string, string> = {
+    AWS_ENDPOINT_URL_CODEDEPLOY: endpointUrl,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'rehearsal',
+    AWS_SECRET_ACCESS_KEY: 'rehearsal',
+  };
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await work();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+};
+
+export const rehearseDeployment = async (options: RehearsalOptions): Promise<RehearsalResult> => {
+  const started = performance.now();
+  const emit = options.onEvent;
+  const blueApp = new SampleApp({ version: 'v1' });
+  const greenApp = new SampleApp({
+    version: 'v2',
+    behaviour: options.green,
+    startupMs: options.slowStartMs,
+  });
+  const endpoint = new LocalCodeDeployEndpoint();
+  const running: Array<{ stop(): Promise<void> }> = [];
+  try {
+    await endpoint.start();
+    running.push(endpoint);
+    await blueApp.start();
+    running.push(blueApp);
+    const blue: ProxyTarget = { label: 'v1 (blue, tg-1)', url: blueApp.url };
+    const production = new SwitchableProxy('production :80', blue);
+    const test = new SwitchableProxy('test :8080', blue);
+    await production.start();
+    await test.start();
+    running.push(production, test);
+    const showListeners = () =>
+      emit({ type: 'listeners', production: production.target.label, test: test.target.label });
+
+    return await withLocalAwsEnvironment(endpoint.url, async () => {
+      const deploymentId = endpoint.addDeployment(APPLICATION, DEPLOYMENT_GROUP, 'InProgress');
+      emit({
+        type: 'step',
+        step: 'Start',
+        detail: `deployment ${deploymentId}: blue v1 serves both listeners`,
+      });
+      showListeners();
+
+      const finish = (outcome: RehearsalResult['outcome'], reason?: string): RehearsalResult => ({
+        outcome,
+        ...(reason && { reason }),
+        production: production.target.label,
+        durationMs: performance.now() - started,
+      });
+      const rollBack = (reason: string): RehearsalResult => {
+        production.switchTo(blue);
+        test.switchTo(blue);
+        const deployment = endpoint.deployments.get(deploymentId);
+        if (deployment && deployment.status !== 'Stopped') deployment.status = 'Failed';
+        emit({ type: 'rollback', reason });
+        showListeners();
+        return finish('rolled-back', reason);
+      };
+
+      await greenApp.start();
+      running.push(greenApp);
+      const green: ProxyTarget = { label: 'v2 (green, tg-2)', url: greenApp.url };
+      emit({
+        type: 'step',
+        step: 'Install',
+        detail: `green task set v2 (${options.green}) registered on tg-2`,
+      });
+
+      test.switchTo(green);
+      emit({ type: 'step', step: 'AllowTestTraffic', detail: 'test listener now routes to green' });
+      showListeners();
+
+      for (const hook of ['AfterAllowTestTraffic', 'BeforeAllowTraffic'] as const) {
+        emit({
+          type: 'step',
+          step: hook,
+          detail: `invoking the ${hook} hook Lambda (deadline ${options.hookTimeoutMs / 1000} s)`,
+        });
+        const handler = createHookHandler(hook, () => options.suite, {
+          env: {
+            TEST_LISTENER_URL: test.url,
+            HOOK_SAFETY_MARGIN_MS: String(options.safetyMarginMs),
+          },
+          log: silentLog,
+          onProgress: (progress) => emit({ type: 'suite', hook, progress }),
+        });
+        const executionId = randomUUID();
+        const deadline = Date.now() + options.hookTimeoutMs;
+        try {
+          await handler(
+            { DeploymentId: deploymentId, LifecycleEventHookExecutionId: executionId },
+            { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) },
+          );
+        } catch {
+          // What CodeDeploy received is what counts, read below.
+        }
+        const status = endpoint.hookStatuses.get(executionId) ?? 'no report';
+        const reason = status === 'Succeeded' ? undefined : `${hook} hook reported ${status}`;
+        emit({ type: 'hook-reported', hook, status, ...(reason && { reason }) });
+        if (reason) return rollBack(reason);
+      }
+
+      production.switchTo(green);
+      emit({
+        type: 'step',
+        step: 'AllowTraffic',
+        detail: 'production listener now routes to green',
+      });
+      showListeners();
+
+      emit({
+        type: 'step',
+        step: 'Wait',
+        detail: `blue keeps running for ${options.terminationWaitMs / 1000} s before it ends`,
+      });
+      const alarmAt = performance.now() + options.terminationWaitMs / 2;
+      let alarmFired = false;
+      const waitEnds = performance.now() + options.terminationWaitMs;
+      while (performance.now() < waitEnds) {
+        if (options.alarm && !alarmFired && performance.now() >= alarmAt) {
+          alarmFired = true;
+          emit({
+            type: 'step',
+            step: 'Alarm',
+            detail: `${ALARM_NAME} went OK -> ALARM; notifying the alarm rollback Lambda`,
+          });
+          const alarmHandler = createAlarmHandler({
+            env: {
+              CODEDEPLOY_APPLICATION_NAME: APPLICATION,
+              CODEDEPLOY_DEPLOYMENT_GROUP_NAME: DEPLOYMENT_GROUP,
+            },
+            log: silentLog,
+          });
+          await alarmHandler(alarmNotification(ALARM_NAME));
+        }
+        if (endpoint.deployments.get(deploymentId)?.status === 'Stopped') {
+          return rollBack(`deployment stopped by the alarm rollback Lambda (${ALARM_NAME})`);
+        }
+        emit({ type: 'waiting', remainingMs: waitEnds - performance.now() });
+        await sleep(100);
+      }
+
+      await blueApp.stop();
+      running.splice(running.indexOf(blueApp), 1);
+      const deployment = endpoint.deployments.get(deploymentId);
+      if (deployment) deployment.status = 'Succeeded';
+      emit({
+        type: 'step',
+        step: 'End',
+        detail: 'blue task set v1 terminated; deployment Succeeded',
+      });
+      return finish('succeeded');
+    });
+  } finally {
+    await Promise.all(running.map((s) => s.stop()));
+  }
+};
+
+/** What SNS delivers when an alarm goes to ALARM (the alarm as a JSON string in the message). */
+const alarmNotification = (alarmName: string) => ({
+  Records: [
+    {
+      EventSource: 'aws:sns',
+      Sns: {
+        Message: JSON.stringify({
+          AlarmName: alarmName,
+          NewStateValue: 'ALARM',
+          OldStateValue: 'OK',
+          NewStateReason:
+            'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0).',
+          StateChangeTime: new Date().toISOString(),
+        }),
+      },
+    },
+  ],
+});

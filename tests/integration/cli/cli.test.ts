@@ -1,0 +1,187 @@
+/**
+ * The built CLI, run as a subprocess the way a user runs it: exit codes and key output.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { startApp } from '../../helpers/localServers';
+import { PROJECT_ROOT } from '../../helpers/slsProject';
+
+jest.setTimeout(60_000);
+
+const BIN = join(PROJECT_ROOT, 'bin', 'ecs-bluegreen-hooks.js');
+const run = promisify(execFile);
+
+interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const cli = async (...args: string[]): Promise<CliRun> => {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build-cli.mjs')], {
+    cwd: PROJECT_ROOT,
+  });
+});
+
+describe('rehearse', () => {
+  it('rehearses a healthy deployment through every lifecycle step, exit 0', async () => {
+    const { code, stdout } = await cli('rehearse', '--wait', '1');
+    expect(code).toBe(0);
+    const steps = [
+      'Start',
+      'Install',
+      'AllowTestTraffic',
+      'AfterAllowTestTraffic',
+      'BeforeAllowTraffic',
+      'AllowTraffic',
+      'Wait',
+      'End',
+    ];
+    const positions = steps.map((step) => stdout.search(new RegExp(`\\d+\\.\\ds  ${step} `)));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(stdout.match(/reported Succeeded to CodeDeploy/g)).toHaveLength(2);
+    expect(stdout).toContain('production -> v2 (green, tg-2)');
+    expect(stdout).toMatch(
+      /Deployment succeeded in [\d.]+ s: production serves v2 \(green, tg-2\)/,
+    );
+  });
+
+  it('rolls a broken green back, exit 1, production still on blue', async () => {
+    const { code, stdout } = await cli('rehearse', '--green', 'broken');
+    expect(code).toBe(1);
+    expect(stdout).toContain('FAIL home page (GET /) 500');
+    expect(stdout).toContain('reported Failed to CodeDeploy');
+    expect(stdout).not.toContain('production -> v2');
+    expect(stdout).toMatch(/Deployment rolled back .*production serves v1 \(blue, tg-1\)/);
+  });
+
+  it('shows the alarm rollback path during the wait before blue ends', async () => {
+    const { code, stdout } = await cli('rehearse', '--alarm', '--wait', '2');
+    expect(code).toBe(1);
+    expect(stdout).toContain('production -> v2 (green, tg-2)');
+    expect(stdout).toContain('deployment stopped by the alarm rollback Lambda');
+    expect(stdout).toMatch(/production serves v1 \(blue, tg-1\)\n$/);
+  });
+});
+
+describe('smoke', () => {
+  it('passes a healthy app: a table, exit 0, and a valid JUnit file', async () => {
+    const app = await startApp();
+    const junit = join(mkdtempSync(join(tmpdir(), 'bgh-cli-')), 'smoke.xml');
+    const { code, stdout } = await cli('smoke', '--url', app.url, '--junit', junit);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^CHECK\s+RESULT\s+STATUS\s+LATENCY\s+REASON$/m);
+    expect(stdout).toMatch(/^home page \(GET \/\)\s+pass\s+200\s+\d+ ms$/m);
+    expect(stdout).toMatch(/^Succeeded in \d+ ms$/m);
+    const xml = readFileSync(junit, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml);
+    expect(doc.testsuites.testsuite['@_tests']).toBe('4');
+    expect(doc.testsuites.testsuite['@_failures']).toBe('0');
+  });
+
+  it('fails a failing app: exit 1, the reason, and failures in JUnit', async () => {
+    const app = await startApp({ behaviour: 'broken' });
+    const junit = join(mkdtempSync(join(tmpdir(), 'bgh-cli-')), 'smoke.xml');
+    const { code, stdout } = await cli(
+      'smoke',
+      '--url',
+      app.url,
+      '--hook',
+      'BeforeAllowTraffic',
+      '--junit',
+      junit,
+    );
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/FAIL\s+500\s+\d+ ms\s+status 500, expected 200/);
+    const xml = readFileSync(junit, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toContain('<failure message="status 500, expected 200"/>');
+  });
+
+  it('prints one JSON document with --json', async () => {
+    const app = await startApp();
+    const { code, stdout } = await cli('smoke', '--url', app.url, '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({
+      verdict: 'Succeeded',
+      suite: 'sample-website',
+      hook: 'AfterAllowTestTraffic',
+    });
+    expect(result.checks).toHaveLength(3);
+  });
+
+  it('exits 2 with one line naming the file, line and field on a bad suite', async () => {
+    const suite = join(mkdtempSync(join(tmpdir(), 'bgh-cli-')), 'bad.yaml');
+    writeFileSync(
+      suite,
+      'name: bad\nchecks:\n  - name: a\n    path: /\n    expect: { status: 2xx }\n',
+    );
+    const { code, stdout, stderr } = await cli(
+      'smoke',
+      '--url',
+      'http://127.0.0.1:1',
+      '--suite',
+      suite,
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^error: Invalid smoke suite .*bad\.yaml: - .*bad\.yaml:5: checks\[0\]\.expect\.status: a status range is written "200-299"\n$/,
+    );
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 on a bad flag or a bad URL', async () => {
+    const flag = await cli('smoke', '--url', 'http://127.0.0.1:1', '--hook', 'AfterInstall');
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("option '--hook <hook>' argument 'AfterInstall' is invalid");
+    const url = await cli('smoke', '--url', 'not a url');
+    expect(url).toMatchObject({
+      code: 2,
+      stderr: 'error: --url is not a valid URL: "not a url"\n',
+    });
+    const unknown = await cli('deploy');
+    expect(unknown.code).toBe(2);
+  });
+});
+
+describe('appspec and help', () => {
+  it('renders the committed appspec.yaml for the dev stage, and other stages on demand', async () => {
+    const dev = await cli('appspec', '--stage', 'dev');
+    expect(dev.code).toBe(0);
+    expect(dev.stdout).toBe(readFileSync(join(PROJECT_ROOT, 'appspec.yaml'), 'utf8'));
+    const prod = await cli('appspec', '--stage', 'prod');
+    expect(prod.stdout).toContain(
+      '- BeforeAllowTraffic: CodeDeployHook_sample-website-prod-BeforeAllowTraffic',
+    );
+  });
+
+  it.each([[[]], [['rehearse']], [['smoke']], [['appspec']]])(
+    'answers --help for %j with exit 0',
+    async (command) => {
+      const { code, stdout } = await cli(...command, '--help');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^Usage: ecs-bluegreen-hooks/);
+    },
+  );
+});
