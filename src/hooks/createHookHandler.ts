@@ -129,7 +129,9 @@ export const createHookHandler = (
     });
 
     // The report gets whatever time is left; the SDK aborts rather than outlive the function.
-    const reportSignal = AbortSignal.timeout(Math.max(1, context.getRemainingTimeInMillis() - 200));
+    const reportSignal = AbortSignal.timeout(
+      Math.max(1, Math.floor(context.getRemainingTimeInMillis() - 200)),
+    );
     const report = await reportHookStatus(
       codeDeploy,
       { deploymentId, executionId, status },

@@ -241,3 +241,24 @@ describe('lifecycle hook handler, failure paths', () => {
     );
   });
 });
+
+describe('lifecycle hook handler, odd contexts', () => {
+  it('reports even when the remaining time is not a whole number of milliseconds', async () => {
+    const app = await startApp();
+    const endpoint = await startCodeDeploy();
+    await withLocalAws(endpoint.url);
+    const handler = createHookHandler('AfterAllowTestTraffic', () => sampleAppSuite(), {
+      env: { TEST_LISTENER_URL: app.url },
+      log: captureLog(),
+    });
+    const deadline = performance.now() + 30_000.5;
+    const result = await handler(
+      {
+        DeploymentId: endpoint.addDeployment('a', 'b'),
+        LifecycleEventHookExecutionId: 'fractional',
+      },
+      { getRemainingTimeInMillis: () => deadline - performance.now() },
+    );
+    expect(result).toMatchObject({ status: 'Succeeded', report: 'reported' });
+  });
+});
