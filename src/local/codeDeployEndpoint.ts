@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, loopbackUrl } from './loopback';
 
 export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Ready'] as const;
 export type DeploymentStatus =
@@ -71,18 +71,16 @@ export class LocalCodeDeployEndpoint extends EventEmitter {
   }
 
   public async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this.url;
+    const url = await listenOnLoopback(this.server);
+    return url;
   }
 
   public get url(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return loopbackUrl(this.server);
   }
 
   public async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   /** Adds a deployment; returns its id (d- and nine characters, like the real ones). */

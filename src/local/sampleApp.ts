@@ -3,7 +3,7 @@
  * can be set to the ways real releases break. Used by the tests, the rehearsal and the benchmark.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, loopbackUrl } from './loopback';
 
 export const APP_BEHAVIOURS = ['healthy', 'broken', 'slow-start', 'hang', 'flaky'] as const;
 export type AppBehaviour = (typeof APP_BEHAVIOURS)[number];
@@ -36,19 +36,17 @@ export class SampleApp {
   }
 
   public async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const url = await listenOnLoopback(this.server);
     this.startedAt = Date.now();
-    return this.url;
+    return url;
   }
 
   public get url(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return loopbackUrl(this.server);
   }
 
   public async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -108,8 +106,7 @@ export class SampleApp {
 /** A loopback port with nothing listening on it: connections to it are refused. */
 export const closedPortUrl = async (): Promise<string> => {
   const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  const url = await listenOnLoopback(server);
+  await closeServer(server);
+  return url;
 };

@@ -3,7 +3,7 @@
  * group, here one sample app) can be switched, as CodeDeploy switches listener rules.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, loopbackUrl } from './loopback';
 
 export interface ProxyTarget {
   readonly label: string;
@@ -30,19 +30,17 @@ export class SwitchableProxy {
   }
 
   public async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this.url;
+    const url = await listenOnLoopback(this.server);
+    return url;
   }
 
   public get url(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return loopbackUrl(this.server);
   }
 
   public async stop(): Promise<void> {
     this.agent.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse): void {

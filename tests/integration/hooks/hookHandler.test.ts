@@ -23,6 +23,18 @@ afterAll(() => {
   process.env = savedEnv;
 });
 
+/** A hook handler for `listenerUrl`, its SDK pointed at a fresh local CodeDeploy endpoint. */
+const localHook = async (listenerUrl: string) => {
+  const endpoint = await startCodeDeploy();
+  await withLocalAws(endpoint.url);
+  const log = captureLog();
+  const handler = createHookHandler('AfterAllowTestTraffic', () => sampleAppSuite(), {
+    env: { TEST_LISTENER_URL: listenerUrl },
+    log,
+  });
+  return { endpoint, handler, log };
+};
+
 const withLocalAws = async (endpointUrl: string) =>
   Object.assign(process.env, localAwsEnv(endpointUrl));
 
@@ -162,17 +174,12 @@ describe('lifecycle hook handler, failure paths', () => {
 
   it('rides out throttling of the report', async () => {
     const app = await startApp();
-    const endpoint = await startCodeDeploy();
-    await withLocalAws(endpoint.url);
+    const { endpoint, handler } = await localHook(app.url);
     endpoint.failNext(
       'PutLifecycleEventHookExecutionStatus',
       { errorType: 'ThrottlingException', message: 'Rate exceeded' },
       2,
     );
-    const handler = createHookHandler('AfterAllowTestTraffic', () => sampleAppSuite(), {
-      env: { TEST_LISTENER_URL: app.url },
-      log: captureLog(),
-    });
     const executionId = newExecutionId();
     const result = await handler(
       {
@@ -188,18 +195,12 @@ describe('lifecycle hook handler, failure paths', () => {
 
   it('throws when reporting keeps failing, so Lambda can retry', async () => {
     const app = await startApp();
-    const endpoint = await startCodeDeploy();
-    await withLocalAws(endpoint.url);
+    const { endpoint, handler, log } = await localHook(app.url);
     endpoint.failNext(
       'PutLifecycleEventHookExecutionStatus',
       { errorType: 'InvalidDeploymentIdException', message: 'bad id' },
       1,
     );
-    const log = captureLog();
-    const handler = createHookHandler('AfterAllowTestTraffic', () => sampleAppSuite(), {
-      env: { TEST_LISTENER_URL: app.url },
-      log,
-    });
     await expect(
       handler(
         { DeploymentId: 'd-X', LifecycleEventHookExecutionId: newExecutionId() },
@@ -210,12 +211,7 @@ describe('lifecycle hook handler, failure paths', () => {
   });
 
   it('throws, reporting nothing, when the event has no execution id', async () => {
-    const endpoint = await startCodeDeploy();
-    await withLocalAws(endpoint.url);
-    const handler = createHookHandler('AfterAllowTestTraffic', () => sampleAppSuite(), {
-      env: { TEST_LISTENER_URL: 'http://127.0.0.1:1' },
-      log: captureLog(),
-    });
+    const { endpoint, handler } = await localHook('http://127.0.0.1:1');
     await expect(handler({ DeploymentId: 'd-1' }, contextWithDeadline(5_000))).rejects.toThrow(
       InvalidEventError,
     );
@@ -224,12 +220,7 @@ describe('lifecycle hook handler, failure paths', () => {
 
   it('reports Failed without a deployment id when only that is missing', async () => {
     const app = await startApp();
-    const endpoint = await startCodeDeploy();
-    await withLocalAws(endpoint.url);
-    const handler = createHookHandler('AfterAllowTestTraffic', () => sampleAppSuite(), {
-      env: { TEST_LISTENER_URL: app.url },
-      log: captureLog(),
-    });
+    const { endpoint, handler } = await localHook(app.url);
     const executionId = newExecutionId();
     const result = await handler(
       { LifecycleEventHookExecutionId: executionId },
@@ -245,12 +236,7 @@ describe('lifecycle hook handler, failure paths', () => {
 describe('lifecycle hook handler, odd contexts', () => {
   it('reports even when the remaining time is not a whole number of milliseconds', async () => {
     const app = await startApp();
-    const endpoint = await startCodeDeploy();
-    await withLocalAws(endpoint.url);
-    const handler = createHookHandler('AfterAllowTestTraffic', () => sampleAppSuite(), {
-      env: { TEST_LISTENER_URL: app.url },
-      log: captureLog(),
-    });
+    const { endpoint, handler } = await localHook(app.url);
     const deadline = performance.now() + 30_000.5;
     const result = await handler(
       {
