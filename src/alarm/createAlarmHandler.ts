@@ -8,7 +8,7 @@ import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { createCodeDeployClient } from '../codedeploy/client';
 import { type AlarmSettings, type DeploymentGroupRef, readAlarmSettings } from '../config/env';
 import { describeError, StopDeploymentError } from '../errors';
-import { createLogger, type Log } from '../logging/logger';
+import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
 import { type AlarmStateChange, parseAlarmEvent } from './parseAlarmEvent';
 import { type GroupStopReport, stopActiveDeployments } from './stopActiveDeployments';
 
@@ -109,7 +109,8 @@ export const createAlarmHandler = (options: AlarmHandlerOptions = {}) => {
     );
   };
 
-  return async (event: unknown): Promise<AlarmInvocationResult> => {
+  return async (event: unknown, context?: unknown): Promise<AlarmInvocationResult> => {
+    attachLambdaContext(log, context);
     const { changes, rejections } = parseAlarmEvent(event);
     for (const problem of rejections) {
       log.error('Alarm payload rejected: nothing stopped', { decision: 'rejected', problem });

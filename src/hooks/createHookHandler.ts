@@ -12,7 +12,7 @@ import type { Context } from 'aws-lambda';
 import { createCodeDeployClient } from '../codedeploy/client';
 import { ENV_DEFAULTS, type HookSettings, readHookSettings } from '../config/env';
 import { describeError } from '../errors';
-import { createLogger, type Log } from '../logging/logger';
+import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
 import { runSmokeSuite, type SuiteResult, type Verdict } from '../smoke/runSmokeSuite';
 import type { HookName, Suite } from '../smoke/schema';
 import type { SecretReader } from '../smoke/secrets';
@@ -82,6 +82,7 @@ export const createHookHandler = (
 
   return async (event: unknown, context: HookContext): Promise<HookInvocationResult> => {
     const started = performance.now();
+    attachLambdaContext(log, context);
     const { executionId, deploymentId, problems } = parseHookEvent(event);
     const budget = computeTimeBudget(context.getRemainingTimeInMillis(), safetyMarginMs);
 

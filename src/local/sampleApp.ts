@@ -22,7 +22,8 @@ export class SampleApp {
   private startedAt = 0;
   private requestCount = 0;
   public readonly paths: string[] = [];
-  public readonly userAgents: string[] = [];
+  /** Headers of every request, in order. */
+  public readonly headers: http.IncomingHttpHeaders[] = [];
   private inFlight = 0;
   /** Most requests seen in flight at once. */
   public maxInFlight = 0;
@@ -52,7 +53,7 @@ export class SampleApp {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requestCount++;
     this.paths.push(req.url ?? '');
-    this.userAgents.push(String(req.headers['user-agent'] ?? ''));
+    this.headers.push(req.headers);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     res.on('close', () => this.inFlight--);

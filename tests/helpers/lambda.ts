@@ -12,14 +12,17 @@ export interface LogLine {
   readonly fields: Record<string, unknown>;
 }
 
-export const captureLog = (): Log & { lines: LogLine[]; text(): string } => {
+export const captureLog = (): Log & { lines: LogLine[]; contexts: unknown[]; text(): string } => {
   const lines: LogLine[] = [];
+  const contexts: unknown[] = [];
   const at =
     (level: LogLine['level']) =>
     (message: string, ...extra: object[]) =>
       lines.push({ level, message, fields: Object.assign({}, ...extra) });
   return {
     lines,
+    contexts,
+    addContext: (context) => contexts.push(context),
     info: at('info'),
     warn: at('warn'),
     error: at('error'),

@@ -248,3 +248,24 @@ describe('lifecycle hook handler, odd contexts', () => {
     expect(result).toMatchObject({ status: 'Succeeded', report: 'reported' });
   });
 });
+
+describe('lifecycle hook handler in Lambda', () => {
+  it('attaches the Lambda context to its log lines, and ignores stand-in contexts', async () => {
+    const app = await startApp();
+    const { endpoint, handler, log } = await localHook(app.url);
+    const lambdaContext = {
+      ...contextWithDeadline(10_000),
+      functionName: 'CodeDeployHook_x',
+      awsRequestId: 'req-1',
+    };
+    await handler(
+      { DeploymentId: endpoint.addDeployment('a', 'b'), LifecycleEventHookExecutionId: 'ctx-1' },
+      lambdaContext,
+    );
+    await handler(
+      { DeploymentId: endpoint.addDeployment('a', 'b'), LifecycleEventHookExecutionId: 'ctx-2' },
+      contextWithDeadline(10_000),
+    );
+    expect(log.contexts).toEqual([lambdaContext]);
+  });
+});
