@@ -194,7 +194,6 @@ export const suiteSchema = z
 export type SuiteInput = z.input<typeof suiteSchema>;
 export type Suite = z.output<typeof suiteSchema>;
 export type Check = Suite['checks'][number];
-export type ReadinessGate = NonNullable<Suite['readiness']>;
 
 /** The checks a hook runs, in file order. */
 export const checksForHook = (suite: Suite, hook: HookName): Check[] => {

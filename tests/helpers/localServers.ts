@@ -34,15 +34,3 @@ export const localAwsEnv = (endpointUrl: string): Record<string, string> => ({
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
 });
-
-/** Applies `vars` to process.env for the rest of the test file. */
-export const useEnv = (vars: Record<string, string>): void => {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  afterAll(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
-};

@@ -100,7 +100,7 @@ const mutate = (
   // Work on the SNS message as an object, so mutations reach the alarm fields inside it.
   const records = isObj(copy) && Array.isArray(copy.Records) ? (copy.Records as Obj[]) : [];
   for (const r of records)
-    if (isObj(r.Sns) && typeof r.Sns.Message === 'string')
+    if (isObj(r) && isObj(r.Sns) && typeof r.Sns.Message === 'string')
       r.Sns.Message = JSON.parse(r.Sns.Message);
   const all = paths(copy).filter((p) => p.length > 0);
   const path = all[pick % all.length] as (string | number)[];
@@ -109,7 +109,8 @@ const mutate = (
   if (kind === 'delete' && !Array.isArray(parent)) delete parent[key];
   else parent[key] = replacement;
   for (const r of records)
-    if (isObj(r.Sns) && isObj(r.Sns.Message)) r.Sns.Message = JSON.stringify(r.Sns.Message);
+    if (isObj(r) && isObj(r.Sns) && isObj(r.Sns.Message))
+      r.Sns.Message = JSON.stringify(r.Sns.Message);
   return copy;
 };
 
