@@ -16,6 +16,20 @@ export const describeSecretRef = (ref: SecretRef): string =>
     ? `SSM parameter ${ref.ssm}`
     : `Secrets Manager secret ${ref.secretsManager}${ref.jsonKey ? ` (key ${ref.jsonKey})` : ''}`;
 
+/** A key of a JSON secret. Parse errors are replaced: V8's message quotes the secret's text. */
+const pickJsonKey = (secret: string, key: string): unknown => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(secret);
+  } catch {
+    throw new Error(`the secret is not JSON, so key ${key} cannot be read from it`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || !Object.hasOwn(parsed, key)) {
+    throw new Error(`the secret has no key ${key}`);
+  }
+  return (parsed as Record<string, unknown>)[key];
+};
+
 /** Reads secrets from AWS. The SDK clients are loaded only when a suite uses a secret. */
 export const awsSecretReader: SecretReader = async (ref) => {
   let value: unknown;
@@ -26,7 +40,7 @@ export const awsSecretReader: SecretReader = async (ref) => {
     const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
     value = await getSecret(ref.secretsManager, { maxAge: SECRET_CACHE_SECONDS });
     if (ref.jsonKey !== undefined && typeof value === 'string') {
-      value = (JSON.parse(value) as Record<string, unknown>)[ref.jsonKey];
+      value = pickJsonKey(value, ref.jsonKey);
     }
   }
   if (typeof value !== 'string') throw new Error('no string value');

@@ -4,28 +4,37 @@
  */
 import { runSmokeSuite } from '../../../src/smoke/runSmokeSuite';
 import { awsSecretReader } from '../../../src/smoke/secrets';
-import { startSecretsEndpoint } from '../../helpers/localSecretsEndpoint';
+import { type SecretsEndpoint, startSecretsEndpoint } from '../../helpers/localSecretsEndpoint';
 import { startApp } from '../../helpers/localServers';
 import { suiteOf } from '../../helpers/suites';
 
 const saved = { ...process.env };
-afterAll(() => {
+// One endpoint for the file: Powertools keeps its SDK clients for the life of the container.
+let endpoint: SecretsEndpoint;
+beforeAll(async () => {
+  endpoint = await startSecretsEndpoint(
+    { '/app/key': 'ssm-secret' },
+    {
+      'app/creds': '{"token":"sm-secret","other":"x"}',
+      'app/plain': 'hunter2-plain',
+      'app/other': '{"user":"hunter2-json"}',
+    },
+  );
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SSM: endpoint.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+  });
+});
+afterAll(async () => {
+  await endpoint.stop();
   process.env = saved;
 });
 
 describe('awsSecretReader', () => {
   it('reads SSM and Secrets Manager values, decrypting and picking a JSON key, once per container', async () => {
-    const endpoint = await startSecretsEndpoint(
-      { '/app/key': 'ssm-secret' },
-      { 'app/creds': '{"token":"sm-secret","other":"x"}' },
-    );
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SSM: endpoint.url,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-    });
     const app = await startApp();
     const suite = suiteOf({
       checks: [
@@ -63,6 +72,35 @@ describe('awsSecretReader', () => {
       WithDecryption: true,
     });
     expect(JSON.stringify([first, second])).not.toMatch(/ssm-secret|sm-secret/);
-    await endpoint.stop();
+  });
+
+  it('fails without quoting the secret when a jsonKey secret is not JSON or lacks the key', async () => {
+    const app = await startApp();
+    const resultFor = (secretId: string) =>
+      runSmokeSuite({
+        suite: suiteOf({
+          checks: [
+            {
+              name: 'c',
+              path: '/',
+              headers: {
+                Authorization: { secret: { secretsManager: secretId, jsonKey: 'token' } },
+              },
+            },
+          ],
+        }),
+        hook: 'BeforeAllowTraffic',
+        baseUrl: app.url,
+        budget: AbortSignal.timeout(10_000),
+        readSecret: awsSecretReader,
+      });
+    const plain = await resultFor('app/plain');
+    const other = await resultFor('app/other');
+    expect(plain.reason).toMatch(
+      /app\/plain \(key token\) for header Authorization: .*the secret is not JSON, so key token cannot be read from it/,
+    );
+    expect(other.reason).toMatch(/the secret has no key token/);
+    expect(JSON.stringify([plain, other])).not.toContain('hunter2');
+    expect(app.paths).toEqual([]);
   });
 });
