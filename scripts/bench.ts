@@ -39,7 +39,7 @@ interface Figure {
   readonly ours: Stats;
   readonly reference?: Stats;
   readonly referenceName?: string;
-  readonly unit: 'ms' | 's' | 'bytes' | 'MiB';
+  readonly unit: 'ms' | 'MiB';
   readonly goal: string;
   readonly goalMet: boolean;
   readonly note?: string;
@@ -434,11 +434,7 @@ const benchMemory = async (dir: string, endpoint: LocalCodeDeployEndpoint) => {
 };
 
 const format = (value: number, unit: Figure['unit']) =>
-  unit === 'bytes'
-    ? `${Math.round(value)}`
-    : unit === 'MiB'
-      ? `${value.toFixed(1)} MiB`
-      : `${value.toFixed(0)} ms`;
+  unit === 'MiB' ? `${value.toFixed(1)} MiB` : `${value.toFixed(0)} ms`;
 
 const main = async () => {
   const endpoint = new LocalCodeDeployEndpoint();

@@ -18,7 +18,7 @@ import type { HookName, Suite } from '../smoke/schema';
 import type { SecretReader } from '../smoke/secrets';
 import { parseHookEvent } from './parseHookEvent';
 import { type ReportOutcome, reportHookStatus } from './reportHookStatus';
-import { computeTimeBudget, runWithDeadline } from './timeBudget';
+import { reportTimeoutMs, runWithDeadline, suiteBudgetMs } from './timeBudget';
 
 export type HookContext = Pick<Context, 'getRemainingTimeInMillis'>;
 
@@ -84,7 +84,7 @@ export const createHookHandler = (
     const started = performance.now();
     attachLambdaContext(log, context);
     const { executionId, deploymentId, problems } = parseHookEvent(event);
-    const budget = computeTimeBudget(context.getRemainingTimeInMillis(), safetyMarginMs);
+    const suiteMs = suiteBudgetMs(context.getRemainingTimeInMillis(), safetyMarginMs);
 
     let status: Verdict = 'Failed';
     let reason: string | undefined;
@@ -94,11 +94,11 @@ export const createHookHandler = (
         reason = problems.join('; ');
       } else if (!config.ok) {
         reason = config.error;
-      } else if (budget.suiteMs === 0) {
+      } else if (suiteMs === 0) {
         reason = `no time for the suite: the Lambda has ${context.getRemainingTimeInMillis()} ms left and keeps ${safetyMarginMs} ms to report; raise the function timeout`;
       } else {
         const { suite, settings } = config;
-        suiteResult = await runWithDeadline(budget.suiteMs, (signal) =>
+        suiteResult = await runWithDeadline(suiteMs, (signal) =>
           runSmokeSuite({
             suite,
             hook,
@@ -130,9 +130,7 @@ export const createHookHandler = (
     });
 
     // The report gets whatever time is left; the SDK aborts rather than outlive the function.
-    const reportSignal = AbortSignal.timeout(
-      Math.max(1, Math.floor(context.getRemainingTimeInMillis() - 200)),
-    );
+    const reportSignal = AbortSignal.timeout(reportTimeoutMs(context.getRemainingTimeInMillis()));
     const report = await reportHookStatus(
       codeDeploy,
       { deploymentId, executionId, status },

@@ -2,20 +2,19 @@
  * The time a hook may spend on its suite: what Lambda gives it, minus a margin kept for
  * reporting the status (SDK retries included) before the function is killed.
  */
-export interface TimeBudget {
-  /** Milliseconds the suite may run; 0 when the margin eats everything. */
-  readonly suiteMs: number;
-  /** Milliseconds left for the report once the suite's time is up. */
-  readonly reportMs: number;
-}
-
 /** Time kept back for Lambda to return after the report is sent. */
 const RETURN_MS = 200;
 
-export const computeTimeBudget = (remainingMs: number, safetyMarginMs: number): TimeBudget => {
-  const suiteMs = Math.max(0, Math.floor(remainingMs - safetyMarginMs));
-  return { suiteMs, reportMs: Math.max(0, Math.floor(remainingMs - suiteMs - RETURN_MS)) };
-};
+/** Milliseconds the suite may run; 0 when the margin eats everything. */
+export const suiteBudgetMs = (remainingMs: number, safetyMarginMs: number): number =>
+  Math.max(0, Math.floor(remainingMs - safetyMarginMs));
+
+/**
+ * Milliseconds the report may take, measured when it starts: all that is left but the time to
+ * return. At least 1, and whole, as AbortSignal.timeout requires.
+ */
+export const reportTimeoutMs = (remainingMs: number): number =>
+  Math.max(1, Math.floor(remainingMs - RETURN_MS));
 
 /**
  * Runs `work` with a signal that aborts after `ms`, and stops waiting for it shortly after even

@@ -5,9 +5,8 @@
  * deployments with a status, hook executions with their one reported status, and every request.
  * Loopback only.
  */
-import { EventEmitter } from 'node:events';
-import http from 'node:http';
-import { closeServer, listenOnLoopback, loopbackUrl } from './loopback';
+import type http from 'node:http';
+import { LoopbackHttpServer } from './loopback';
 
 export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Ready'] as const;
 export type DeploymentStatus =
@@ -54,33 +53,18 @@ const error = (type: string, message: string, httpStatus = 400) => ({
   body: { __type: type, message },
 });
 
-export class LocalCodeDeployEndpoint extends EventEmitter {
+export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
   public readonly requests: ReceivedRequest[] = [];
   public readonly deployments = new Map<string, FakeDeployment>();
   /** Reported statuses by hook execution id. */
   public readonly hookStatuses = new Map<string, string>();
   private readonly faults = new Map<string, InjectedFault[]>();
-  private readonly server: http.Server;
   private readonly pageSize: number;
   private counter = 0;
 
   public constructor(options: CodeDeployEndpointOptions = {}) {
     super();
     this.pageSize = options.pageSize ?? 100;
-    this.server = http.createServer((req, res) => this.handle(req, res));
-  }
-
-  public async start(): Promise<string> {
-    const url = await listenOnLoopback(this.server);
-    return url;
-  }
-
-  public get url(): string {
-    return loopbackUrl(this.server);
-  }
-
-  public async stop(): Promise<void> {
-    await closeServer(this.server);
   }
 
   /** Adds a deployment; returns its id (d- and nine characters, like the real ones). */
@@ -119,7 +103,7 @@ export class LocalCodeDeployEndpoint extends EventEmitter {
     return this.requests.filter((r) => r.operation === operation);
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -132,12 +116,10 @@ export class LocalCodeDeployEndpoint extends EventEmitter {
       } catch {
         // answered below as a serialization error
       }
-      const request = { operation, body, headers: req.headers, receivedAt };
-      this.requests.push(request);
+      this.requests.push({ operation, body, headers: req.headers, receivedAt });
       const answer = this.answer(req, operation, body);
       res.writeHead(answer.httpStatus, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(answer.body));
-      this.emit('request', request, answer);
     });
   }
 

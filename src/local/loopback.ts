@@ -1,5 +1,5 @@
 /** Start, address and stop an HTTP server on 127.0.0.1 only: the local stand-ins never listen wider. */
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export const listenOnLoopback = async (server: http.Server): Promise<string> => {
@@ -14,3 +14,22 @@ export const closeServer = async (server: http.Server): Promise<void> => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 };
+
+/** Base of the local stand-ins: an HTTP server on 127.0.0.1 that subclasses answer. */
+export abstract class LoopbackHttpServer {
+  protected readonly server = http.createServer((req, res) => this.handle(req, res));
+
+  protected abstract handle(req: http.IncomingMessage, res: http.ServerResponse): void;
+
+  public start(): Promise<string> {
+    return listenOnLoopback(this.server);
+  }
+
+  public get url(): string {
+    return loopbackUrl(this.server);
+  }
+
+  public stop(): Promise<void> {
+    return closeServer(this.server);
+  }
+}

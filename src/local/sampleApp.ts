@@ -3,7 +3,7 @@
  * can be set to the ways real releases break. Used by the tests, the rehearsal and the benchmark.
  */
 import http from 'node:http';
-import { closeServer, listenOnLoopback, loopbackUrl } from './loopback';
+import { closeServer, LoopbackHttpServer, listenOnLoopback } from './loopback';
 
 export const APP_BEHAVIOURS = ['healthy', 'broken', 'slow-start', 'hang', 'flaky'] as const;
 export type AppBehaviour = (typeof APP_BEHAVIOURS)[number];
@@ -17,8 +17,7 @@ export interface SampleAppOptions {
   readonly latencyMs?: number;
 }
 
-export class SampleApp {
-  private readonly server: http.Server;
+export class SampleApp extends LoopbackHttpServer {
   private startedAt = 0;
   private requestCount = 0;
   public readonly paths: string[] = [];
@@ -29,28 +28,20 @@ export class SampleApp {
   public maxInFlight = 0;
 
   public constructor(private readonly options: SampleAppOptions) {
-    this.server = http.createServer((req, res) => this.handle(req, res));
+    super();
   }
 
   public get behaviour(): AppBehaviour {
     return this.options.behaviour ?? 'healthy';
   }
 
-  public async start(): Promise<string> {
-    const url = await listenOnLoopback(this.server);
+  public override async start(): Promise<string> {
+    const url = await super.start();
     this.startedAt = Date.now();
     return url;
   }
 
-  public get url(): string {
-    return loopbackUrl(this.server);
-  }
-
-  public async stop(): Promise<void> {
-    await closeServer(this.server);
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requestCount++;
     this.paths.push(req.url ?? '');
     this.headers.push(req.headers);

@@ -3,22 +3,21 @@
  * group, here one sample app) can be switched, as CodeDeploy switches listener rules.
  */
 import http from 'node:http';
-import { closeServer, listenOnLoopback, loopbackUrl } from './loopback';
+import { LoopbackHttpServer } from './loopback';
 
 export interface ProxyTarget {
   readonly label: string;
   readonly url: string;
 }
 
-export class SwitchableProxy {
-  private readonly server: http.Server;
+export class SwitchableProxy extends LoopbackHttpServer {
   private readonly agent = new http.Agent({ keepAlive: true });
 
   public constructor(
     public readonly name: string,
     private current: ProxyTarget,
   ) {
-    this.server = http.createServer((req, res) => this.forward(req, res));
+    super();
   }
 
   public get target(): ProxyTarget {
@@ -29,21 +28,12 @@ export class SwitchableProxy {
     this.current = target;
   }
 
-  public async start(): Promise<string> {
-    const url = await listenOnLoopback(this.server);
-    return url;
-  }
-
-  public get url(): string {
-    return loopbackUrl(this.server);
-  }
-
-  public async stop(): Promise<void> {
+  public override stop(): Promise<void> {
     this.agent.destroy();
-    await closeServer(this.server);
+    return super.stop();
   }
 
-  private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const target = new URL(req.url ?? '/', this.current.url);
     const upstream = http.request(
       target,

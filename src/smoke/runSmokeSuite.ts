@@ -190,15 +190,13 @@ const runCheck = async (
       outcome.kind === 'response'
         ? { statusCode: outcome.response.status, latencyMs: outcome.response.latencyMs }
         : { latencyMs: outcome.latencyMs };
-    if (outcome.kind === 'response' && !outcome.transient) {
+    if (outcome.kind === 'response') {
       const unmet = findUnmetExpectation(check.expect, outcome.response);
-      return unmet
-        ? { ...base, ...observed, passed: false, reason: unmet, attempts: attempt }
-        : { ...base, ...observed, passed: true, attempts: attempt };
-    }
-    // A transient status the check expects (e.g. a maintenance page answering 503) passes.
-    if (outcome.kind === 'response' && !findUnmetExpectation(check.expect, outcome.response)) {
-      return { ...base, ...observed, passed: true, attempts: attempt };
+      // Even a transient status passes when the check expects it (a maintenance page's 503).
+      if (!unmet) return { ...base, ...observed, passed: true, attempts: attempt };
+      if (!outcome.transient) {
+        return { ...base, ...observed, passed: false, reason: unmet, attempts: attempt };
+      }
     }
     const retryable = outcome.transient && attempt < maxAttempts;
     if (!retryable || !(await pause(backoffDelay(attempt, backoffMs, maxBackoffMs), signal))) {

@@ -242,6 +242,23 @@ describe('runSmokeSuite against real loopback servers', () => {
   });
 });
 
+describe('expected transient statuses', () => {
+  it('passes at once a check that expects a 503 (a maintenance page), without retrying it', async () => {
+    const app = await startApp({ behaviour: 'slow-start', startupMs: 60_000 });
+    const suite = suiteOf({
+      checks: [{ name: 'maintenance', path: '/', expect: { status: 503 } }],
+    });
+    const result = await runSmokeSuite({
+      suite,
+      hook: 'AfterAllowTestTraffic',
+      baseUrl: app.url,
+      budget: budget(),
+    });
+    expect(result.checks[0]).toMatchObject({ passed: true, statusCode: 503, attempts: 1 });
+    expect(app.paths).toEqual(['/']);
+  });
+});
+
 describe('concurrency limit', () => {
   it('never has more requests in flight than the suite allows', async () => {
     const app = await startApp({ latencyMs: 30 });

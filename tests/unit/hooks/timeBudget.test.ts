@@ -1,13 +1,22 @@
-import { computeTimeBudget, runWithDeadline } from '../../../src/hooks/timeBudget';
+import { reportTimeoutMs, runWithDeadline, suiteBudgetMs } from '../../../src/hooks/timeBudget';
 
-describe('computeTimeBudget', () => {
+describe('suiteBudgetMs and reportTimeoutMs', () => {
   it('keeps the safety margin for the report', () => {
-    expect(computeTimeBudget(180_000, 10_000)).toEqual({ suiteMs: 170_000, reportMs: 9_800 });
+    expect(suiteBudgetMs(180_000, 10_000)).toBe(170_000);
+    // once the suite's time is up, 10 s are left; the report may use all but 200 ms of them
+    expect(reportTimeoutMs(10_000)).toBe(9_800);
   });
 
   it('gives the suite nothing when the margin eats the remaining time', () => {
-    expect(computeTimeBudget(8_000, 10_000)).toEqual({ suiteMs: 0, reportMs: 7_800 });
-    expect(computeTimeBudget(0, 10_000)).toEqual({ suiteMs: 0, reportMs: 0 });
+    expect(suiteBudgetMs(8_000, 10_000)).toBe(0);
+    expect(reportTimeoutMs(8_000)).toBe(7_800);
+    expect(suiteBudgetMs(0, 10_000)).toBe(0);
+  });
+
+  it('gives the report a whole, positive timeout, as AbortSignal.timeout requires', () => {
+    expect(reportTimeoutMs(30_000.7)).toBe(29_800);
+    expect(reportTimeoutMs(0)).toBe(1);
+    expect(() => AbortSignal.timeout(reportTimeoutMs(1234.5))).not.toThrow();
   });
 });
 
