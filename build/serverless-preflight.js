@@ -1,15 +1,28 @@
 // Serverless plugin: checks the stage before anything is packaged or deployed (function names,
-// environment, smoke suite) with the same code the Lambdas run at cold start, and grants the
-// hook role read access to exactly the secrets the suite references.
+// environment, smoke suite) with the same code the Lambdas run at cold start, writes the grants
+// the stage needs (src/config/packageGrants.ts), and renders the stage's appspec next to the
+// package from the framework's resolved values.
+const { mkdirSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
 const loadTs = require('./load-ts');
 
 class PreflightPlugin {
   constructor(serverless) {
     this.serverless = serverless;
     this.hooks = {
-      'before:package:initialize': () => this.check(false),
-      'before:deploy:deploy': () => this.check(true),
+      'before:package:initialize': () => this.run(false),
+      'before:deploy:deploy': () => this.run(true),
+      'after:package:finalize': () => this.writeAppspec(),
     };
+  }
+
+  run(deploying) {
+    try {
+      this.check(deploying);
+    } catch (error) {
+      if (error instanceof this.serverless.classes.Error) throw error;
+      throw new this.serverless.classes.Error(error.message);
+    }
   }
 
   check(deploying) {
@@ -22,115 +35,82 @@ class PreflightPlugin {
       name: fn.name,
       environment: { ...(service.provider.environment ?? {}), ...(fn.environment ?? {}) },
     }));
-    let suite;
+    const suite = runPreflight({
+      stage,
+      functions,
+      suiteFile: suiteFilePath(this.serverless.serviceDir, service.custom.smokeSuite),
+      deploying,
+    });
+    const resources = service.resources?.Resources;
+    this.grantHookRole(resources, secretRefsOf(suite));
+    this.grantAlarmRole(resources, functions);
+    this.setAlarmSources(resources);
+  }
+
+  grantHookRole(resources, secretRefs) {
+    const g = loadTs('../src/config/packageGrants.ts');
+    const role = g.rolePolicies(resources, 'HookFunctionRole');
+    g.setInlinePolicy(role, g.SECRETS_POLICY_NAME, g.secretReadStatements(secretRefs));
+    const inVpc = Object.values(this.serverless.service.functions ?? {}).some((fn) => fn.vpc);
+    if (inVpc) g.ensureManagedPolicy(role, g.ENI_MANAGEMENT_POLICY);
+  }
+
+  // Alarms routed to other deployment groups (ALARM_ROUTES) may list deployments there too.
+  grantAlarmRole(resources, functions) {
+    const fn = functions.find((f) => f.key === 'alarmRollback');
+    if (!fn) return;
+    const g = loadTs('../src/config/packageGrants.ts');
+    const { readAlarmSettings } = loadTs('../src/config/env.ts');
+    const settings = readAlarmSettings(fn.environment);
+    const groups = [settings.defaultGroup, ...[...settings.routes.values()].flat()];
+    g.setListedGroups(g.rolePolicies(resources, 'AlarmFunctionRole'), groups);
+  }
+
+  // EventBridge and direct alarm actions: the shipped alarms by exact name, plus the stage's own.
+  setAlarmSources(resources) {
+    const { service } = this.serverless;
+    const fn = service.functions?.alarmRollback;
+    if (!fn) return;
+    const g = loadTs('../src/config/packageGrants.ts');
+    const custom = service.custom ?? {};
+    const sources = {
+      names: [...(custom.shippedAlarmNames ?? []), ...g.splitNames(custom.alarmSources?.names)],
+      prefix: String(custom.alarmSources?.prefix ?? '').trim(),
+    };
+    for (const event of fn.events ?? []) {
+      const detail = event.eventBridge?.pattern?.detail;
+      if (detail) detail.alarmName = g.alarmNamePattern(sources);
+    }
+    for (const id of Object.keys(resources)) {
+      if (id.startsWith(g.ALARM_PERMISSION_ID)) delete resources[id];
+    }
+    Object.assign(resources, g.alarmActionPermissions(sources));
+  }
+
+  // The stage's appspec, from the same resolved function names and params as the template.
+  writeAppspec() {
+    const { service } = this.serverless;
+    const { renderResolvedAppspec } = loadTs('../src/appspec/renderAppspec.ts');
+    const stage = this.serverless.getProvider('aws').getStage();
+    let text;
     try {
-      suite = runPreflight({
+      text = renderResolvedAppspec({
         stage,
-        functions,
-        suiteFile: suiteFilePath(this.serverless.serviceDir, service.custom.smokeSuite),
-        deploying,
+        hookNames: {
+          afterAllowTestTraffic: service.functions?.afterAllowTestTraffic?.name,
+          beforeAllowTraffic: service.functions?.beforeAllowTraffic?.name,
+        },
+        containerName: service.custom?.appspec?.containerName,
+        containerPort: service.custom?.appspec?.containerPort,
       });
     } catch (error) {
       throw new this.serverless.classes.Error(error.message);
     }
-    this.grantSecretReads(secretRefsOf(suite));
-    this.grantVpcAccess();
-    this.grantRoutedGroups();
-  }
-
-  // Alarms routed to other deployment groups (ALARM_ROUTES) may stop deployments there too.
-  grantRoutedGroups() {
-    const fn = this.serverless.service.functions?.alarmRollback;
-    if (!fn) return;
-    const { readAlarmSettings } = loadTs('../src/config/env.ts');
-    const env = {
-      ...(this.serverless.service.provider.environment ?? {}),
-      ...(fn.environment ?? {}),
-    };
-    const { routes } = readAlarmSettings(env);
-    const groups = new Map();
-    for (const targets of routes.values()) {
-      for (const g of targets) groups.set(`${g.applicationName}/${g.deploymentGroupName}`, g);
-    }
-    if (groups.size === 0) return;
-    const role = this.serverless.service.resources.Resources.AlarmFunctionRole;
-    const statement = role.Properties.Policies[0].PolicyDocument.Statement.find((s) =>
-      String(s.Action).includes('codedeploy:StopDeployment'),
-    );
-    for (const name of groups.keys()) {
-      statement.Resource.push({
-        'Fn::Join': [
-          '',
-          [
-            'arn:',
-            { Ref: 'AWS::Partition' },
-            ':codedeploy:',
-            { Ref: 'AWS::Region' },
-            ':',
-            { Ref: 'AWS::AccountId' },
-            `:deploymentgroup:${name}`,
-          ],
-        ],
-      });
-    }
-  }
-
-  hookRole() {
-    return this.serverless.service.resources.Resources.HookFunctionRole;
-  }
-
-  grantVpcAccess() {
-    const inVpc = Object.values(this.serverless.service.functions ?? {}).some((fn) => fn.vpc);
-    if (!inVpc) return;
-    this.hookRole().Properties.ManagedPolicyArns.push({
-      'Fn::Join': [
-        '',
-        [
-          'arn:',
-          { Ref: 'AWS::Partition' },
-          ':iam::aws:policy/service-role/AWSLambdaENIManagementAccess',
-        ],
-      ],
-    });
-  }
-
-  grantSecretReads(refs) {
-    if (refs.length === 0) return;
-    const arn = (service, resource) => ({
-      'Fn::Join': [
-        '',
-        [
-          'arn:',
-          { Ref: 'AWS::Partition' },
-          `:${service}:`,
-          { Ref: 'AWS::Region' },
-          ':',
-          { Ref: 'AWS::AccountId' },
-          resource,
-        ],
-      ],
-    });
-    const ssm = refs
-      .filter((r) => 'ssm' in r)
-      .map((r) => arn('ssm', `:parameter/${r.ssm.replace(/^\//, '')}`));
-    // A secret's ARN ends in a random 6-character suffix; an ARN given in full is used as is.
-    const secrets = refs
-      .filter((r) => 'secretsManager' in r)
-      .map((r) =>
-        r.secretsManager.startsWith('arn:')
-          ? r.secretsManager
-          : arn('secretsmanager', `:secret:${r.secretsManager}-??????`),
-      );
-    const statements = [
-      ...(ssm.length ? [{ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: ssm }] : []),
-      ...(secrets.length
-        ? [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secrets }]
-        : []),
-    ];
-    this.hookRole().Properties.Policies.push({
-      PolicyName: 'read-smoke-suite-secrets',
-      PolicyDocument: { Version: '2012-10-17', Statement: statements },
-    });
+    const dir = this.serverless.processedInput?.options?.package
+      ? path.resolve(this.serverless.serviceDir, this.serverless.processedInput.options.package)
+      : path.join(this.serverless.serviceDir, '.serverless');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'appspec.yaml'), text);
   }
 }
 

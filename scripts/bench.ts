@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { ListDeploymentsCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { build } from 'esbuild';
 import { createAlarmHandler } from '../src/alarm/createAlarmHandler';
-import { createCodeDeployClient } from '../src/codedeploy/client';
+import { createCodeDeployClient } from '../src/aws/clients';
 import { createHookHandler } from '../src/hooks/createHookHandler';
 import { LocalCodeDeployEndpoint } from '../src/local/codeDeployEndpoint';
 import { SampleApp } from '../src/local/sampleApp';
@@ -367,7 +367,7 @@ const benchArtifacts = async () => {
       absWorkingDir: ROOT,
       plugins,
       external: ['@aws-sdk/client-ssm', '@aws-sdk/client-secrets-manager'],
-      alias: { 'form-data': './build/stubs/form-data.js' },
+      keepNames: true,
       logLevel: 'silent',
     });
     const output = Object.values(meta.metafile.outputs).find((o) => o.entryPoint);

@@ -5,7 +5,7 @@
  * completed" is thrown after every group was tried, so SNS or EventBridge deliver again.
  */
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { createCodeDeployClient } from '../codedeploy/client';
+import { createCodeDeployClient } from '../aws/clients';
 import { type AlarmSettings, type DeploymentGroupRef, readAlarmSettings } from '../config/env';
 import { describeError, StopDeploymentError } from '../errors';
 import { attachLambdaContext, createLogger, type Log } from '../logging/logger';

@@ -16,7 +16,13 @@ import type { DeploymentGroupRef } from '../config/env';
 import { describeError } from '../errors';
 
 /** Statuses of a deployment that can still be stopped. */
-export const ACTIVE_DEPLOYMENT_STATUSES = ['Created', 'Queued', 'InProgress', 'Ready'] as const;
+export const ACTIVE_DEPLOYMENT_STATUSES = [
+  'Created',
+  'Queued',
+  'InProgress',
+  'Baking',
+  'Ready',
+] as const;
 /** BatchGetDeployments takes at most this many ids per call. */
 const BATCH_GET_LIMIT = 25;
 const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback']);

@@ -17,8 +17,75 @@ export interface AppspecInput {
   readonly containerPort: number;
 }
 
-export const renderAppspec = (input: AppspecInput): string => {
-  const names = functionNamesFor(input.serviceName, input.stage);
+export interface HookFunctionNames {
+  readonly afterAllowTestTraffic: string;
+  readonly beforeAllowTraffic: string;
+}
+
+const UNRESOLVED = /\$\{/;
+
+/** A port number, or a ConfigError naming the field. */
+const portOf = (value: unknown, field: string): number => {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError('Invalid stage parameter', [
+      `${field} must be a port number, got "${String(value)}"`,
+    ]);
+  }
+  return port;
+};
+
+/** A resolved string, or a ConfigError naming the field (missing, or a variable left unresolved). */
+const resolvedString = (value: unknown, field: string): string => {
+  if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
+    throw new ConfigError('Cannot render appspec.yaml', [`${field} is not set`]);
+  }
+  if (UNRESOLVED.test(String(value))) {
+    throw new ConfigError('Cannot render appspec.yaml', [
+      `${field} is "${String(value)}", a variable that was not resolved; render the stage's appspec with \`sls package --stage <stage>\` (it writes .serverless/appspec.yaml from the resolved configuration)`,
+    ]);
+  }
+  return String(value);
+};
+
+export const renderAppspec = (input: AppspecInput): string =>
+  renderWithNames(functionNamesFor(input.serviceName, input.stage), input);
+
+/**
+ * The appspec `sls package` writes next to the package, from the framework's resolved values:
+ * the deployed function names and the container, `--param` and variables included.
+ */
+export const renderResolvedAppspec = (input: {
+  readonly stage: string;
+  readonly hookNames: Partial<Record<keyof HookFunctionNames, unknown>>;
+  readonly containerName: unknown;
+  readonly containerPort: unknown;
+}): string =>
+  renderWithNames(
+    {
+      afterAllowTestTraffic: resolvedString(
+        input.hookNames.afterAllowTestTraffic,
+        'functions.afterAllowTestTraffic.name',
+      ),
+      beforeAllowTraffic: resolvedString(
+        input.hookNames.beforeAllowTraffic,
+        'functions.beforeAllowTraffic.name',
+      ),
+    },
+    {
+      stage: input.stage,
+      containerName: resolvedString(input.containerName, 'params.containerName'),
+      containerPort: portOf(
+        resolvedString(input.containerPort, 'params.containerPort'),
+        'params.containerPort',
+      ),
+    },
+  );
+
+const renderWithNames = (
+  names: HookFunctionNames,
+  input: Pick<AppspecInput, 'stage' | 'containerName' | 'containerPort'>,
+): string => {
   const appspec = {
     version: 0.0,
     Resources: [
@@ -49,19 +116,20 @@ export const renderAppspec = (input: AppspecInput): string => {
   return `${header}\n${stringify(appspec, { lineWidth: 0 }).replace(/^version: 0$/m, 'version: 0.0')}`;
 };
 
-/** Renders the appspec of a stage defined in serverless.yml. */
+/**
+ * Renders the appspec of a stage from serverless.yml's params as written (the CLI's quick view,
+ * without running the framework). A value that needs the framework to resolve (`${…}`) is an
+ * error that points at `sls package`, which renders from the resolved configuration.
+ */
 export const renderStageAppspec = (projectRoot: string, stage: string): string => {
   const params = readStageParams(projectRoot, stage);
-  const containerPort = Number(stringParam(params, 'containerPort'));
-  if (!Number.isInteger(containerPort) || containerPort < 1 || containerPort > 65535) {
-    throw new ConfigError('Invalid stage parameter', [
-      `params.containerPort must be a port number, got "${String(params.containerPort)}"`,
-    ]);
-  }
   return renderAppspec({
-    serviceName: stringParam(params, 'serviceName'),
+    serviceName: resolvedString(stringParam(params, 'serviceName'), 'params.serviceName'),
     stage,
-    containerName: stringParam(params, 'containerName'),
-    containerPort,
+    containerName: resolvedString(stringParam(params, 'containerName'), 'params.containerName'),
+    containerPort: portOf(
+      resolvedString(stringParam(params, 'containerPort'), 'params.containerPort'),
+      'params.containerPort',
+    ),
   });
 };

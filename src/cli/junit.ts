@@ -29,9 +29,12 @@ export const renderJunit = (result: SuiteResult): string => {
   }
   for (const c of result.checks) {
     const name = `${c.name} (${c.method} ${c.path})`;
+    // A check cancelled because another failed is skipped, not failed: one failure, one cause.
     const failure = c.passed
       ? ''
-      : `\n      <failure message="${escapeXml(c.reason ?? 'failed')}"/>\n    `;
+      : c.skipped
+        ? `\n      <skipped message="${escapeXml(c.reason ?? 'skipped')}"/>\n    `
+        : `\n      <failure message="${escapeXml(c.reason ?? 'failed')}"/>\n    `;
     cases.push(
       `    <testcase classname="${escapeXml(suiteName)}" name="${escapeXml(name)}" time="${seconds(c.latencyMs)}">${failure}</testcase>`,
     );
@@ -40,7 +43,7 @@ export const renderJunit = (result: SuiteResult): string => {
   const skipped = cases.filter((c) => c.includes('<skipped')).length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="ecs-bluegreen-hooks smoke" tests="${cases.length}" failures="${failures}" time="${seconds(result.durationMs)}">`,
+    `<testsuites name="ecs-bluegreen-hooks smoke" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${seconds(result.durationMs)}">`,
     `  <testsuite name="${escapeXml(suiteName)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(result.durationMs)}">`,
     ...cases,
     '  </testsuite>',

@@ -94,7 +94,15 @@ export const buildProgram = (setExitCode: (code: number) => void): Command => {
         junit?: string;
         timeout: number;
       }) => {
-        setExitCode(await runSmokeCommand(options, term));
+        // Ctrl-C ends the suite (not the process), so the verdict and "interrupted" still print.
+        const interrupt = new AbortController();
+        const onSigint = () => interrupt.abort();
+        process.once('SIGINT', onSigint);
+        try {
+          setExitCode(await runSmokeCommand(options, term, interrupt.signal));
+        } finally {
+          process.off('SIGINT', onSigint);
+        }
       },
     );
 

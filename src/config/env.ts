@@ -3,7 +3,9 @@
  * reader reports every missing or malformed variable in one error instead of the first only.
  */
 import * as z from 'zod/mini';
+import { SDK_ATTEMPT_MS } from '../aws/clients';
 import { ConfigError } from '../errors';
+import { parseBaseUrl } from '../smoke/baseUrl';
 import '../smoke/zodMessages';
 
 /** Defaults, documented in the README's runtime contract. */
@@ -15,15 +17,41 @@ export const ENV_DEFAULTS = {
   ALARM_ROLLBACK_DRY_RUN: false,
 } as const;
 
+/**
+ * The report needs room for three SDK attempts, each bounded by the client's timeouts, plus
+ * their backoff: a smaller margin turns one slow attempt into a hook that never reports.
+ */
+export const MIN_HOOK_SAFETY_MARGIN_MS = 3 * SDK_ATTEMPT_MS + 500;
+
 type Env = Readonly<Record<string, string | undefined>>;
+
+export interface EnvReadOptions {
+  /**
+   * Variables whose value only CloudFormation knows (given as `Ref`, `Fn::Join`…): at package
+   * time they are not checked, at cold start they are real strings and are.
+   */
+  readonly deferred?: ReadonlySet<string>;
+}
 
 /** Collects problems while typed values are read, then throws them all at once. */
 class EnvReader {
   private readonly problems: string[] = [];
+  private readonly deferred: ReadonlySet<string>;
 
-  public constructor(private readonly env: Env) {}
+  public constructor(
+    private readonly env: Env,
+    options: EnvReadOptions = {},
+  ) {
+    this.deferred = options.deferred ?? new Set();
+  }
+
+  /** Known only at deploy time: nothing to check now. */
+  public isDeferred(name: string): boolean {
+    return this.deferred.has(name);
+  }
 
   public requiredString(name: string): string {
+    if (this.isDeferred(name)) return '';
     const value = this.env[name]?.trim();
     if (!value) {
       this.problems.push(`${name} is not set`);
@@ -40,33 +68,31 @@ class EnvReader {
   public httpUrl(name: string): string {
     const value = this.requiredString(name);
     if (!value) return '';
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      this.problems.push(`${name} is not a valid URL: "${value}"`);
+    const parsed = parseBaseUrl(value, name);
+    if (!parsed.ok) {
+      this.problems.push(parsed.problem);
       return '';
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      this.problems.push(`${name} must be an http:// or https:// URL, got "${value}"`);
-      return '';
-    }
-    return value.replace(/\/+$/, '');
+    return parsed.url;
   }
 
-  public positiveInt(name: string, fallback: number): number {
-    const raw = this.optionalString(name);
+  public positiveInt(name: string, fallback: number, min = 1): number {
+    const raw = this.isDeferred(name) ? undefined : this.optionalString(name);
     if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value <= 0) {
+    if (!Number.isSafeInteger(value) || value <= 0) {
       this.problems.push(`${name} must be a positive integer, got "${raw}"`);
+      return fallback;
+    }
+    if (value < min) {
+      this.problems.push(`${name} must be at least ${min}, got ${value}`);
       return fallback;
     }
     return value;
   }
 
   public boolean(name: string, fallback: boolean): boolean {
-    const raw = this.optionalString(name)?.toLowerCase();
+    const raw = this.isDeferred(name) ? undefined : this.optionalString(name)?.toLowerCase();
     if (raw === undefined) return fallback;
     if (['true', '1', 'yes'].includes(raw)) return true;
     if (['false', '0', 'no'].includes(raw)) return false;
@@ -76,7 +102,7 @@ class EnvReader {
 
   /** ALARM_ROUTES: {"<alarm name>": [{"application": "…", "deploymentGroup": "…"}]} as JSON. */
   public alarmRoutes(name: string): ReadonlyMap<string, readonly DeploymentGroupRef[]> {
-    const raw = this.optionalString(name);
+    const raw = this.isDeferred(name) ? undefined : this.optionalString(name);
     if (raw === undefined) return new Map();
     let parsed: unknown;
     try {
@@ -151,18 +177,28 @@ const readSdk = (reader: EnvReader): SdkSettings => ({
 });
 
 /** Settings of the lifecycle-hook functions. Throws a ConfigError listing every problem. */
-export const readHookSettings = (env: Env = process.env): HookSettings => {
-  const reader = new EnvReader(env);
+export const readHookSettings = (
+  env: Env = process.env,
+  options: EnvReadOptions = {},
+): HookSettings => {
+  const reader = new EnvReader(env, options);
   return reader.done('Invalid lifecycle hook environment', {
     testListenerUrl: reader.httpUrl('TEST_LISTENER_URL'),
-    safetyMarginMs: reader.positiveInt('HOOK_SAFETY_MARGIN_MS', ENV_DEFAULTS.HOOK_SAFETY_MARGIN_MS),
+    safetyMarginMs: reader.positiveInt(
+      'HOOK_SAFETY_MARGIN_MS',
+      ENV_DEFAULTS.HOOK_SAFETY_MARGIN_MS,
+      MIN_HOOK_SAFETY_MARGIN_MS,
+    ),
     sdk: readSdk(reader),
   });
 };
 
 /** Settings of the alarm rollback function. Throws a ConfigError listing every problem. */
-export const readAlarmSettings = (env: Env = process.env): AlarmSettings => {
-  const reader = new EnvReader(env);
+export const readAlarmSettings = (
+  env: Env = process.env,
+  options: EnvReadOptions = {},
+): AlarmSettings => {
+  const reader = new EnvReader(env, options);
   return reader.done('Invalid alarm rollback environment', {
     defaultGroup: {
       applicationName: reader.requiredString('CODEDEPLOY_APPLICATION_NAME'),

@@ -40,10 +40,22 @@ export interface PreflightInput {
 
 const PLACEHOLDER_HOST = /\.invalid$/;
 
-const stringEnv = (env: PreflightFunction['environment']): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : 'cloudformation-value']),
-  );
+/**
+ * Plain values as strings (YAML may give numbers); values that are CloudFormation intrinsics
+ * (`Ref`, `Fn::Join`…) are only known at deploy time, so they are deferred, not checked.
+ */
+const splitEnv = (env: PreflightFunction['environment']) => {
+  const values: Record<string, string> = {};
+  const deferred = new Set<string>();
+  for (const [k, v] of Object.entries(env)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      values[k] = String(v);
+    } else {
+      deferred.add(k);
+    }
+  }
+  return { values, deferred };
+};
 
 const checkName = (fn: PreflightFunction, stage: string, problems: string[]) => {
   if (fn.name.length > MAX_FUNCTION_NAME_LENGTH) {
@@ -65,17 +77,21 @@ const checkName = (fn: PreflightFunction, stage: string, problems: string[]) => 
 
 const checkEnvironment = (fn: PreflightFunction, deploying: boolean, problems: string[]) => {
   const kind = FUNCTION_KINDS[fn.key];
-  const env = stringEnv(fn.environment);
+  const { values: env, deferred } = splitEnv(fn.environment);
   try {
     if (kind === 'hook') {
-      const settings = readHookSettings(env);
-      if (deploying && PLACEHOLDER_HOST.test(new URL(settings.testListenerUrl).hostname)) {
+      const settings = readHookSettings(env, { deferred });
+      if (
+        deploying &&
+        settings.testListenerUrl &&
+        PLACEHOLDER_HOST.test(new URL(settings.testListenerUrl).hostname)
+      ) {
         problems.push(
           `function ${fn.key}: TEST_LISTENER_URL is the placeholder ${settings.testListenerUrl}; set the stage's testListenerUrl param to your ALB's test listener`,
         );
       }
     } else if (kind === 'alarm') {
-      readAlarmSettings(env);
+      readAlarmSettings(env, { deferred });
     } else {
       problems.push(
         `function ${fn.key}: unknown function (known: ${Object.keys(FUNCTION_KINDS).join(', ')})`,

@@ -1,7 +1,7 @@
 /**
- * Builds a lifecycle hook Lambda handler. Configuration is read once, at cold start; a bad
- * configuration is logged then and turned into a Failed report on every invocation, because a
- * function that crashes before reporting leaves the deployment hanging for an hour.
+ * Builds a CodeDeploy lifecycle hook Lambda handler. Configuration is read once, at cold start;
+ * a bad configuration is logged then and turned into a Failed report on every invocation,
+ * because a function that crashes before reporting leaves the deployment hanging for an hour.
  *
  * Every path ends in a report before the deadline: the suite gets the remaining time minus a
  * safety margin, enforced by runWithDeadline; only a failed report is thrown (so Lambda's own
@@ -9,16 +9,18 @@
  */
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Context } from 'aws-lambda';
-import { createCodeDeployClient } from '../codedeploy/client';
+import { createCodeDeployClient } from '../aws/clients';
 import { ENV_DEFAULTS, type HookSettings, readHookSettings } from '../config/env';
 import { describeError } from '../errors';
 import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
 import { runSmokeSuite, type SuiteResult, type Verdict } from '../smoke/runSmokeSuite';
 import type { HookName, Suite } from '../smoke/schema';
 import type { SecretReader } from '../smoke/secrets';
+import { withDeadline } from '../time/deadline';
 import { parseHookEvent } from './parseHookEvent';
 import { type ReportOutcome, reportHookStatus } from './reportHookStatus';
 import { reportTimeoutMs, runWithDeadline, suiteBudgetMs } from './timeBudget';
+import { VerdictMemory } from './verdictMemory';
 
 export type HookContext = Pick<Context, 'getRemainingTimeInMillis'>;
 
@@ -27,6 +29,8 @@ export interface HookInvocationResult {
   readonly report: ReportOutcome;
   readonly reason?: string;
   readonly suite?: SuiteResult;
+  /** The verdict was reached by an earlier invocation for the same execution and re-reported. */
+  readonly remembered?: true;
 }
 
 export interface HookHandlerOptions {
@@ -59,6 +63,12 @@ const loadConfiguration = (loadSuite: () => Suite, env: HookHandlerOptions['env'
     : { ok: false, error: `Invalid configuration, fix it and redeploy. ${problems.join('\n')}` };
 };
 
+interface Judgement {
+  readonly status: Verdict;
+  readonly reason?: string;
+  readonly suite?: SuiteResult;
+}
+
 export const createHookHandler = (
   hook: HookName,
   loadSuite: () => Suite,
@@ -79,87 +89,92 @@ export const createHookHandler = (
   const safetyMarginMs = config.ok
     ? config.settings.safetyMarginMs
     : ENV_DEFAULTS.HOOK_SAFETY_MARGIN_MS;
+  // A verdict that could not be delivered is re-reported as it was, never recomputed: Lambda
+  // retries the invocation, and a second run of the suite could turn Failed into Succeeded.
+  const verdicts = new VerdictMemory<Judgement>();
+
+  const judge = async (
+    deploymentId: string | undefined,
+    problems: readonly string[],
+    context: HookContext,
+  ): Promise<Judgement> => {
+    if (problems.length > 0) return { status: 'Failed', reason: problems.join('; ') };
+    if (!config.ok) return { status: 'Failed', reason: config.error };
+    const suiteMs = suiteBudgetMs(context.getRemainingTimeInMillis(), safetyMarginMs);
+    if (suiteMs === 0) {
+      return {
+        status: 'Failed',
+        reason: `no time for the suite: the Lambda has ${context.getRemainingTimeInMillis()} ms left and keeps ${safetyMarginMs} ms to report; raise the function timeout`,
+      };
+    }
+    try {
+      const suite = await runWithDeadline(suiteMs, (signal) =>
+        runSmokeSuite({
+          suite: config.suite,
+          hook,
+          baseUrl: config.settings.testListenerUrl,
+          budget: signal,
+          ...(options.readSecret && { readSecret: options.readSecret }),
+          onProgress: (progress) => {
+            if (progress.type === 'check') log.info('Smoke check', { ...progress.result });
+            options.onProgress?.(progress);
+          },
+        }),
+      );
+      return { status: suite.verdict, ...(suite.reason && { reason: suite.reason }), suite };
+    } catch (error) {
+      log.error('Hook crashed; reporting Failed', { deploymentId, error });
+      return { status: 'Failed', reason: `hook crashed: ${describeError(error)}` };
+    }
+  };
 
   return async (event: unknown, context: HookContext): Promise<HookInvocationResult> => {
     const started = performance.now();
     attachLambdaContext(log, context);
-    const { executionId, deploymentId, problems } = parseHookEvent(event);
-    const suiteMs = suiteBudgetMs(context.getRemainingTimeInMillis(), safetyMarginMs);
-
-    let status: Verdict = 'Failed';
-    let reason: string | undefined;
-    let suiteResult: SuiteResult | undefined;
     try {
-      if (problems.length > 0) {
-        reason = problems.join('; ');
-      } else if (!config.ok) {
-        reason = config.error;
-      } else if (suiteMs === 0) {
-        reason = `no time for the suite: the Lambda has ${context.getRemainingTimeInMillis()} ms left and keeps ${safetyMarginMs} ms to report; raise the function timeout`;
-      } else {
-        const { suite, settings } = config;
-        suiteResult = await runWithDeadline(suiteMs, (signal) =>
-          runSmokeSuite({
-            suite,
-            hook,
-            baseUrl: settings.testListenerUrl,
-            budget: signal,
-            ...(options.readSecret && { readSecret: options.readSecret }),
-            onProgress: (progress) => {
-              if (progress.type === 'check')
-                log.info('Smoke check', { deploymentId, hook, ...progress.result });
-              options.onProgress?.(progress);
-            },
-          }),
-        );
-        status = suiteResult.verdict;
-        reason = suiteResult.reason;
-      }
-    } catch (error) {
-      status = 'Failed';
-      reason = `hook crashed: ${describeError(error)}`;
-    }
+      const { executionId, deploymentId, problems } = parseHookEvent(event);
+      log.appendKeys?.({ deploymentId, hook });
+      const remembered = verdicts.get(executionId);
+      const judgement = remembered ?? (await judge(deploymentId, problems, context));
+      verdicts.remember(executionId, judgement);
+      const { status, reason, suite } = judgement;
 
-    log[status === 'Succeeded' ? 'info' : 'error']('Hook verdict', {
-      deploymentId,
-      hook,
-      verdict: status,
-      ...(reason && { reason }),
-      ...(suiteResult && { suite: suiteResult.suite, checks: suiteResult.checks.length }),
-      durationMs: Math.round(performance.now() - started),
-    });
-
-    // The report gets whatever time is left; the SDK aborts rather than outlive the function.
-    const reportSignal = AbortSignal.timeout(reportTimeoutMs(context.getRemainingTimeInMillis()));
-    const report = await reportHookStatus(
-      codeDeploy,
-      { deploymentId, executionId, status },
-      reportSignal,
-    ).catch((error: unknown) => {
-      log.error('Reporting to CodeDeploy failed; throwing so Lambda retries the invocation', {
-        deploymentId,
-        hook,
+      log[status === 'Succeeded' ? 'info' : 'error']('Hook verdict', {
         verdict: status,
-        error: describeError(error),
+        ...(reason && { reason }),
+        ...(suite && { suite: suite.suite, checks: suite.checks.length }),
+        ...(remembered && { remembered: true }),
+        durationMs: Math.round(performance.now() - started),
       });
-      throw error;
-    });
-    if (report === 'already-completed') {
-      log.warn(
-        'CodeDeploy already had a status for this hook execution (a duplicate invocation); nothing to do',
-        {
-          deploymentId,
-          hook,
-        },
-      );
-    } else {
-      log.info('Reported hook status to CodeDeploy', { deploymentId, hook, verdict: status });
+
+      // The report gets whatever time is left; the SDK aborts rather than outlive the function.
+      const report = await withDeadline(
+        reportTimeoutMs(context.getRemainingTimeInMillis()),
+        undefined,
+        ({ signal }) => reportHookStatus(codeDeploy, { deploymentId, executionId, status }, signal),
+      ).catch((error: unknown) => {
+        log.error('Reporting to CodeDeploy failed; throwing so Lambda retries the invocation', {
+          verdict: status,
+          error,
+        });
+        throw error;
+      });
+      if (report === 'already-completed') {
+        log.warn(
+          'CodeDeploy already had a status for this hook execution (a duplicate invocation); nothing to do',
+        );
+      } else {
+        log.info('Reported hook status to CodeDeploy', { verdict: status });
+      }
+      return {
+        status,
+        report,
+        ...(reason && { reason }),
+        ...(suite && { suite }),
+        ...(remembered && { remembered: true as const }),
+      };
+    } finally {
+      log.resetKeys?.();
     }
-    return {
-      status,
-      report,
-      ...(reason && { reason }),
-      ...(suiteResult && { suite: suiteResult }),
-    };
   };
 };

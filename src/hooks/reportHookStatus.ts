@@ -36,7 +36,7 @@ export const reportHookStatus = async (
   } catch (error) {
     if (error instanceof LifecycleEventAlreadyCompletedException) return 'already-completed';
     throw new HookReportError(
-      `Could not report ${report.status} for deployment ${report.deploymentId ?? '(unknown)'}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}. Check that the function can reach CodeDeploy (NAT or VPC endpoint) and may call codedeploy:PutLifecycleEventHookExecutionStatus on the deployment group.`,
+      `Could not report ${report.status} for deployment ${report.deploymentId ?? '(unknown)'}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}. Check that the function can reach CodeDeploy (NAT or VPC endpoint) and may call codedeploy:PutLifecycleEventHookExecutionStatus (IAM authorises it only against Resource "*").`,
       { cause: error },
     );
   }

@@ -8,10 +8,9 @@
 import type http from 'node:http';
 import { LoopbackHttpServer } from './loopback';
 
-export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Ready'] as const;
+export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
 export type DeploymentStatus =
   | (typeof ACTIVE_STATUSES)[number]
-  | 'Baking'
   | 'Succeeded'
   | 'Failed'
   | 'Stopped';
@@ -59,6 +58,7 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
   /** Reported statuses by hook execution id. */
   public readonly hookStatuses = new Map<string, string>();
   private readonly faults = new Map<string, InjectedFault[]>();
+  private readonly stalls = new Map<string, number>();
   private readonly pageSize: number;
   private counter = 0;
 
@@ -99,6 +99,14 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
     this.faults.set(operation, queue);
   }
 
+  /**
+   * The next `times` calls of `operation` are received and never answered, like a black-holed
+   * connection: only the client's own timeouts get it out.
+   */
+  public stallNext(operation: string, times = 1): void {
+    this.stalls.set(operation, (this.stalls.get(operation) ?? 0) + times);
+  }
+
   public requestsFor(operation: string): ReceivedRequest[] {
     return this.requests.filter((r) => r.operation === operation);
   }
@@ -117,6 +125,11 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
         // answered below as a serialization error
       }
       this.requests.push({ operation, body, headers: req.headers, receivedAt });
+      const stalls = this.stalls.get(operation) ?? 0;
+      if (stalls > 0) {
+        this.stalls.set(operation, stalls - 1);
+        return; // never answered; closed when the server stops
+      }
       const answer = this.answer(req, operation, body);
       res.writeHead(answer.httpStatus, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(answer.body));

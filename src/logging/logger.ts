@@ -12,6 +12,9 @@ export interface Log {
   error(message: string, ...extra: object[]): void;
   /** Powertools adds the request id, function name and cold-start flag to every line. */
   addContext?(context: Context): void;
+  /** Keys on every line until resetKeys (one invocation's deployment id and hook). */
+  appendKeys?(keys: Record<string, unknown>): void;
+  resetKeys?(): void;
 }
 
 /** Attaches a real Lambda context (not the CLI's or a test's stand-in) to the log lines. */

@@ -2,6 +2,7 @@
  * Judges one HTTP response against a check's expectations. Pure: the first unmet expectation is
  * returned as a reason an operator can act on, `undefined` when everything holds.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { isSensitiveHeader, REDACTED } from './redact';
 import type { Expectation, StatusExpectation } from './schema';
 
@@ -9,8 +10,13 @@ export interface ObservedResponse {
   readonly status: number;
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Decoded with the response's charset; at most the probe's body cap. */
   readonly body: string;
   readonly latencyMs: number;
+  /** Set when the body was larger than the cap and only its first bytes were kept. */
+  readonly bodyCutAt?: number;
+  /** The connection closed before the body announced by Content-Length had arrived. */
+  readonly truncated?: boolean;
 }
 
 const MAX_QUOTED = 80;
@@ -34,8 +40,6 @@ export const readJsonPath = (value: unknown, path: string): { found: boolean; va
   }
   return { found: true, value: current };
 };
-
-const deepEqual = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 const checkHeaders = (expect: Expectation, headers: ObservedResponse['headers']) => {
   for (const [rawName, rule] of Object.entries(expect.headers)) {
@@ -62,8 +66,17 @@ const checkHeaders = (expect: Expectation, headers: ObservedResponse['headers'])
   return undefined;
 };
 
-const checkJson = (expect: Expectation, body: string) => {
+const cutNote = (response: ObservedResponse): string =>
+  response.bodyCutAt === undefined
+    ? ''
+    : ` (judged on the first ${response.bodyCutAt} bytes: the body is larger)`;
+
+const checkJson = (expect: Expectation, response: ObservedResponse) => {
   if (expect.json.length === 0) return undefined;
+  if (response.bodyCutAt !== undefined) {
+    return `body is larger than ${response.bodyCutAt} bytes, so its JSON was not read; point JSON checks at a smaller document`;
+  }
+  const body = response.body;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -78,7 +91,7 @@ const checkJson = (expect: Expectation, body: string) => {
       }
     } else if (!found) {
       return `JSON field ${rule.path} is missing, expected ${JSON.stringify(rule.equals)}`;
-    } else if (!deepEqual(value, rule.equals)) {
+    } else if (!isDeepStrictEqual(value, rule.equals)) {
       return `JSON field ${rule.path} is ${JSON.stringify(value)}, expected ${JSON.stringify(rule.equals)}`;
     }
   }
@@ -91,17 +104,29 @@ export const findUnmetExpectation = (
   response: ObservedResponse,
 ): string | undefined => {
   if (!statusMatches(expect.status, response.status)) {
-    return `status ${response.status}, expected ${expect.status.text}`;
+    const location = response.headers.location;
+    // A redirect that fails a check is usually HTTP→HTTPS or a missing trailing slash: show it.
+    const where =
+      response.status >= 300 && response.status < 400 && location
+        ? ` (Location: ${quote(location)})`
+        : '';
+    return `status ${response.status}, expected ${expect.status.text}${where}`;
+  }
+  if (response.truncated) {
+    return 'truncated body: the connection closed before the whole body (Content-Length) arrived';
   }
   const headerProblem = checkHeaders(expect, response.headers);
   if (headerProblem) return headerProblem;
   for (const needle of expect.bodyContains) {
-    if (!response.body.includes(needle)) return `body does not contain ${quote(needle)}`;
+    if (!response.body.includes(needle)) {
+      return `body does not contain ${quote(needle)}${cutNote(response)}`;
+    }
   }
+  // Stateless: a g or y flag is refused when the suite loads (lastIndex would carry over).
   if (expect.bodyMatches && response.body.search(expect.bodyMatches) === -1) {
-    return `body does not match ${expect.bodyMatches}`;
+    return `body does not match ${expect.bodyMatches}${cutNote(response)}`;
   }
-  const jsonProblem = checkJson(expect, response.body);
+  const jsonProblem = checkJson(expect, response);
   if (jsonProblem) return jsonProblem;
   if (expect.maxLatencyMs !== undefined && response.latencyMs > expect.maxLatencyMs) {
     return `latency ${Math.round(response.latencyMs)} ms, expected at most ${expect.maxLatencyMs} ms`;

@@ -6,6 +6,8 @@
  * Lambda bundle, which is loaded on every cold start.
  */
 import * as z from 'zod/mini';
+import { MAX_TIMER_MS } from '../time/deadline';
+import { closeMatches } from './closeMatches';
 import './zodMessages';
 
 export const HOOK_NAMES = ['AfterAllowTestTraffic', 'BeforeAllowTraffic'] as const;
@@ -20,6 +22,11 @@ export const SUITE_DEFAULTS = {
 } as const;
 
 const positiveInt = () => z.int().check(z.positive());
+/** Milliseconds a Node timer can hold: longer ones are clamped to 1 ms (or throw). */
+const milliseconds = () =>
+  positiveInt().check(
+    z.maximum(MAX_TIMER_MS, `at most ${MAX_TIMER_MS} ms (2^31-1, the longest timer Node can set)`),
+  );
 const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** "pattern" or "/pattern/flags" (for flags such as i). */
@@ -27,6 +34,16 @@ const regex = z.pipe(
   z.string(),
   z.transform((source: string, ctx) => {
     const literal = /^\/(.+)\/([dgimsuvy]*)$/s.exec(source);
+    if (literal && /[gy]/.test(literal[2] as string)) {
+      // lastIndex would carry over between tests, so the same response would pass, then fail.
+      ctx.issues.push({
+        code: 'custom',
+        input: source,
+        message:
+          'the g and y flags make a regular expression remember where its last match ended, so the same response would pass and fail in turn; remove them (a check only asks whether the text matches)',
+      });
+      return z.NEVER;
+    }
     try {
       return literal ? new RegExp(literal[1] as string, literal[2]) : new RegExp(source);
     } catch (error) {
@@ -99,14 +116,40 @@ const expectation = z.strictObject({
   ),
   bodyMatches: z.optional(regex),
   json: z._default(z.array(jsonExpectation), []),
-  maxLatencyMs: z.optional(positiveInt()),
+  maxLatencyMs: z.optional(milliseconds()),
 });
 
 export type Expectation = z.output<typeof expectation>;
 
+/** RFC 9110 token: what Node (and HTTP) accepts as a header name. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const headerName = z
+  .string()
+  .check(z.regex(HEADER_NAME, "a header name is letters, digits and !#$%&'*+-.^_`|~ only"));
+
+/** Why a header value cannot be sent as written, or undefined. */
+export const headerValueProblem = (value: string): string | undefined => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: CR, LF and NUL are what is refused
+  if (/[\r\n\u0000]/.test(value)) {
+    return 'a header value cannot contain CR, LF or NUL (they would split or end the header)';
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the Latin-1 range is the point
+  if (/[^\u0000-\u00ff]/.test(value)) {
+    return "a header value is sent as Latin-1 and this one has other characters; percent-encode them (e.g. encodeURIComponent) or use the RFC 8187 form your app reads (name*=UTF-8''...)";
+  }
+  return undefined;
+};
+
+const plainHeaderValue = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = headerValueProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
+  }),
+);
+
 /** A header value: plain text, or a reference to a secret read at run time. */
 const headerValue = z.union([
-  z.string(),
+  plainHeaderValue,
   z.strictObject({
     secret: z.union([
       z.strictObject({ ssm: nonEmpty() }),
@@ -118,8 +161,33 @@ const headerValue = z.union([
 export type HeaderValue = z.output<typeof headerValue>;
 export type SecretRef = Exclude<HeaderValue, string>['secret'];
 
-const headers = () => z._default(z.record(z.string(), headerValue), {});
-const path = () => z.string().check(z.startsWith('/', 'a path starts with "/"'));
+const headers = () => z._default(z.record(headerName, headerValue), {});
+
+/** Why a check path would send the request somewhere else than it shows, or undefined. */
+export const pathProblem = (path: string): string | undefined => {
+  if (path.includes('#')) {
+    return 'a path cannot have a fragment (#…): it is never sent to the server';
+  }
+  const segments = (path.split('?')[0] as string).split('/');
+  const dotted = segments.some((seg) => {
+    const decoded = seg.replace(/%2e/gi, '.');
+    return decoded === '.' || decoded === '..';
+  });
+  if (dotted) {
+    const resolved = new URL(path, 'http://host');
+    return `a path with "." or ".." segments is sent as ${resolved.pathname}${resolved.search}, not as written; write that path instead`;
+  }
+  return undefined;
+};
+
+const path = () =>
+  z.string().check(
+    z.startsWith('/', 'a path starts with "/"'),
+    z.superRefine((value, ctx) => {
+      const problem = value.startsWith('/') ? pathProblem(value) : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
+    }),
+  );
 
 const check = z.strictObject({
   name: nonEmpty(),
@@ -127,14 +195,35 @@ const check = z.strictObject({
   path: path(),
   headers: headers(),
   body: z.optional(z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])),
-  timeoutMs: z.optional(positiveInt()),
+  timeoutMs: z.optional(milliseconds()),
   expect: z.prefault(expectation, {}),
 });
 
 const retry = z.strictObject({
   attempts: z._default(positiveInt().check(z.maximum(10)), SUITE_DEFAULTS.retry.attempts),
-  backoffMs: z._default(positiveInt(), SUITE_DEFAULTS.retry.backoffMs),
-  maxBackoffMs: z._default(positiveInt(), SUITE_DEFAULTS.retry.maxBackoffMs),
+  backoffMs: z._default(milliseconds(), SUITE_DEFAULTS.retry.backoffMs),
+  maxBackoffMs: z._default(milliseconds(), SUITE_DEFAULTS.retry.maxBackoffMs),
+});
+
+/** HTTPS test listeners: see src/smoke/tls.ts. */
+const tls = z.strictObject({
+  /** The name on the listener's certificate: SNI, verification and Host. */
+  serverName: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^(?=.{1,253}$)[A-Za-z0-9*]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/,
+          'a DNS name such as shop.example.com',
+        ),
+      ),
+  ),
+  /** A PEM file of CAs to trust, relative to the suite file; bundled at package time. */
+  caFile: z.optional(nonEmpty()),
+  /** The PEM text itself (what caFile becomes once the suite is loaded or bundled). */
+  ca: z.optional(
+    z.string().check(z.includes('-----BEGIN CERTIFICATE-----', 'PEM text with a certificate')),
+  ),
 });
 
 const readiness = z.strictObject({
@@ -142,18 +231,19 @@ const readiness = z.strictObject({
   headers: headers(),
   /** Wait for this status; without it, any answer that is not transient opens the gate. */
   status: z.optional(statusExpectation),
-  budgetMs: z._default(positiveInt(), SUITE_DEFAULTS.readiness.budgetMs),
-  intervalMs: z._default(positiveInt(), SUITE_DEFAULTS.readiness.intervalMs),
-  maxIntervalMs: z._default(positiveInt(), SUITE_DEFAULTS.readiness.maxIntervalMs),
-  timeoutMs: z.optional(positiveInt()),
+  budgetMs: z._default(milliseconds(), SUITE_DEFAULTS.readiness.budgetMs),
+  intervalMs: z._default(milliseconds(), SUITE_DEFAULTS.readiness.intervalMs),
+  maxIntervalMs: z._default(milliseconds(), SUITE_DEFAULTS.readiness.maxIntervalMs),
+  timeoutMs: z.optional(milliseconds()),
 });
 
 export const suiteSchema = z
   .strictObject({
     name: nonEmpty(),
     concurrency: z._default(positiveInt().check(z.maximum(64)), SUITE_DEFAULTS.concurrency),
-    timeoutMs: z._default(positiveInt(), SUITE_DEFAULTS.timeoutMs),
+    timeoutMs: z._default(milliseconds(), SUITE_DEFAULTS.timeoutMs),
     retry: z.prefault(retry, {}),
+    tls: z.optional(tls),
     readiness: z.optional(readiness),
     checks: z.array(check).check(z.minLength(1)),
     /** Which checks run in which hook; a hook not listed runs every check. */
@@ -183,13 +273,19 @@ export const suiteSchema = z
               code: 'custom',
               input: name,
               path: ['hooks', hook, i],
-              message: `no check is named "${name}" (known: ${[...names].join(', ')})`,
+              message: `no check is named "${name}"${didYouMean(name, names)}`,
             });
           }
         });
       }
     }),
   );
+
+/** A few close names, never the whole list (a suite may have hundreds of checks). */
+const didYouMean = (name: string, known: Iterable<string>): string => {
+  const close = closeMatches(name, known, 3);
+  return close.length > 0 ? `; did you mean ${close.map((n) => `"${n}"`).join(', ')}?` : '';
+};
 
 export type SuiteInput = z.input<typeof suiteSchema>;
 export type Suite = z.output<typeof suiteSchema>;

@@ -1,7 +1,9 @@
 /** `smoke`: the stage's suite against any URL, with exactly the engine the hook Lambdas use. */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { maskUrl, parseBaseUrl } from '../../smoke/baseUrl';
 import { runSmokeSuite, type SuiteResult } from '../../smoke/runSmokeSuite';
 import type { HookName } from '../../smoke/schema';
+import { deadline } from '../../time/deadline';
 import { EXIT, UsageError } from '../errors';
 import { renderJunit } from '../junit';
 import { findProjectRoot, loadStageSuite } from '../project';
@@ -18,16 +20,20 @@ export interface SmokeOptions {
 }
 
 const parseUrl = (raw: string): string => {
-  let url: URL;
+  const parsed = parseBaseUrl(raw, '--url');
+  if (!parsed.ok) throw new UsageError(parsed.problem);
+  return parsed.url;
+};
+
+/** Fails before the suite runs when the report could not be written afterwards. */
+const checkWritable = (file: string): void => {
   try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`--url is not a valid URL: "${raw}"`);
+    closeSync(openSync(file, 'a'));
+  } catch (error) {
+    throw new UsageError(
+      `--junit ${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); the suite was not run`,
+    );
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--url must be http:// or https://, got "${raw}"`);
-  }
-  return raw.replace(/\/+$/, '');
 };
 
 export const printSuiteResult = (term: Terminal, result: SuiteResult): void => {
@@ -53,16 +59,22 @@ export const printSuiteResult = (term: Terminal, result: SuiteResult): void => {
   term.line(term.paint(verdictStyle(result.verdict === 'Succeeded'), verdict));
 };
 
-export const runSmokeCommand = async (options: SmokeOptions, term: Terminal): Promise<number> => {
+export const runSmokeCommand = async (
+  options: SmokeOptions,
+  term: Terminal,
+  interrupt?: AbortSignal,
+): Promise<number> => {
   const baseUrl = parseUrl(options.url);
   const suite = loadStageSuite(findProjectRoot(), options.stage, options.suite);
+  if (options.junit) checkWritable(options.junit);
   if (!options.json)
-    term.line(`Running suite "${suite.name}" (${options.hook}) against ${baseUrl}`);
+    term.line(`Running suite "${suite.name}" (${options.hook}) against ${maskUrl(baseUrl)}`);
+  const budget = deadline(options.timeout, interrupt);
   const result = await runSmokeSuite({
     suite,
     hook: options.hook,
     baseUrl,
-    budget: AbortSignal.timeout(options.timeout),
+    budget: budget.signal,
     onProgress: (event) => {
       if (options.json) return;
       if (event.type === 'readiness-attempt') {
@@ -72,8 +84,19 @@ export const runSmokeCommand = async (options: SmokeOptions, term: Terminal): Pr
       }
     },
   });
-  if (options.junit) writeFileSync(options.junit, renderJunit(result));
-  if (options.json) term.line(JSON.stringify(result, null, 2));
-  else printSuiteResult(term, result);
+  budget.dispose();
+  const shown = { ...result, baseUrl: maskUrl(result.baseUrl) };
+  // The verdict is printed first and always, even if the report file then cannot be written.
+  if (options.json) term.line(JSON.stringify(shown, null, 2));
+  else printSuiteResult(term, shown);
+  if (interrupt?.aborted) term.line('interrupted');
+  if (options.junit) {
+    try {
+      writeFileSync(options.junit, renderJunit(shown));
+    } catch (error) {
+      process.stderr.write(`error: could not write --junit ${options.junit}: ${String(error)}\n`);
+      return EXIT.usage;
+    }
+  }
   return result.verdict === 'Succeeded' ? EXIT.ok : EXIT.failed;
 };

@@ -1,0 +1,34 @@
+/**
+ * The one place that builds AWS SDK clients: the SDK's default chain (region from AWS_REGION,
+ * endpoint from AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL, credentials from the role), enough
+ * attempts to ride out a short throttle, and timeouts on every attempt.
+ *
+ * The SDK's default HTTP handler has no connection or request timeout: one black-holed
+ * connection (a VPC with no route, a stuck NAT) would use the whole report window in a single
+ * attempt. With these, a hook's safety margin holds several attempts (see
+ * MIN_HOOK_SAFETY_MARGIN_MS).
+ */
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { SdkSettings } from '../config/env';
+
+export const SDK_TIMEOUTS = {
+  /** TCP + TLS set-up; CodeDeploy answers from the same region in well under this. */
+  connectionTimeoutMs: 1_000,
+  /** Silence on an open socket before the attempt is abandoned. */
+  requestTimeoutMs: 1_500,
+} as const;
+
+/** The longest one attempt can take before the SDK moves on to the next. */
+export const SDK_ATTEMPT_MS = SDK_TIMEOUTS.connectionTimeoutMs + SDK_TIMEOUTS.requestTimeoutMs;
+
+/** Without `sdk`, the SDK reads AWS_MAX_ATTEMPTS itself. */
+export const sdkClientConfig = (sdk?: SdkSettings) => ({
+  ...(sdk && { maxAttempts: sdk.maxAttempts }),
+  requestHandler: {
+    connectionTimeout: SDK_TIMEOUTS.connectionTimeoutMs,
+    requestTimeout: SDK_TIMEOUTS.requestTimeoutMs,
+  },
+});
+
+export const createCodeDeployClient = (sdk: SdkSettings): CodeDeployClient =>
+  new CodeDeployClient(sdkClientConfig(sdk));

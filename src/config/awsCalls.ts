@@ -1,0 +1,113 @@
+/**
+ * Every AWS call each function makes, with the resource IAM authorises it against, written as
+ * the Service Authorization Reference prescribes: an action with no resource type is authorised
+ * against "*" (a statement naming an ARN never matches it), the others against the ARN of their
+ * resource type. The packaging tests simulate each call against the function's role in the
+ * template, and the integration tests check that the local endpoints saw no other operation.
+ */
+import type { SecretRef } from '../smoke/schema';
+import type { DeploymentGroupRef } from './env';
+import type { FunctionKind } from './preflight';
+
+export interface AwsCall {
+  /** service:Action, as IAM spells it. */
+  readonly action: string;
+  /** The request's resource: an ARN, or "*" for an action with no resource type. */
+  readonly resource: string;
+  /** Who makes the call and why. */
+  readonly why: string;
+}
+
+export interface CallTargets {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly functionName: string;
+  /** The groups the alarm function lists (its default group and every routed one). */
+  readonly deploymentGroups: readonly DeploymentGroupRef[];
+  /** The secrets the suite's headers reference (hooks). */
+  readonly secrets: readonly SecretRef[];
+  /** The alarm function's on-failure destination. */
+  readonly failedDeliveryQueue?: string;
+}
+
+/** The CodeDeploy operations each kind of function calls, by their API names. */
+export const CODEDEPLOY_OPERATIONS: Readonly<Record<FunctionKind, readonly string[]>> = {
+  hook: ['PutLifecycleEventHookExecutionStatus'],
+  alarm: ['ListDeployments', 'BatchGetDeployments', 'StopDeployment'],
+};
+
+const arn = (t: CallTargets, service: string, resource: string) =>
+  `arn:${t.partition}:${service}:${t.region}:${t.account}:${resource}`;
+
+/** Lambda writes the function's logs with its execution role. */
+const logCalls = (t: CallTargets): AwsCall[] => {
+  const stream = arn(
+    t,
+    'logs',
+    `log-group:/aws/lambda/${t.functionName}:log-stream:2026/01/01/[$LATEST]0123456789abcdef`,
+  );
+  return [
+    { action: 'logs:CreateLogStream', resource: stream, why: 'Lambda creates the log stream' },
+    { action: 'logs:PutLogEvents', resource: stream, why: 'Lambda writes the log lines' },
+  ];
+};
+
+const secretCall = (t: CallTargets, ref: SecretRef): AwsCall =>
+  'ssm' in ref
+    ? {
+        action: 'ssm:GetParameter',
+        resource: ref.ssm.startsWith('arn:')
+          ? ref.ssm
+          : arn(t, 'ssm', `parameter/${ref.ssm.replace(/^\//, '')}`),
+        why: `a check header reads SSM parameter ${ref.ssm}`,
+      }
+    : {
+        action: 'secretsmanager:GetSecretValue',
+        // The real ARN ends in a random six-character suffix.
+        resource: ref.secretsManager.startsWith('arn:')
+          ? ref.secretsManager
+          : arn(t, 'secretsmanager', `secret:${ref.secretsManager}-AbC123`),
+        why: `a check header reads secret ${ref.secretsManager}`,
+      };
+
+export const awsCallsOf = (kind: FunctionKind, t: CallTargets): AwsCall[] => {
+  if (kind === 'hook') {
+    return [
+      ...logCalls(t),
+      {
+        action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
+        resource: '*',
+        why: 'the hook reports its verdict',
+      },
+      ...t.secrets.map((ref) => secretCall(t, ref)),
+    ];
+  }
+  const group = (g: DeploymentGroupRef) =>
+    arn(t, 'codedeploy', `deploymentgroup:${g.applicationName}/${g.deploymentGroupName}`);
+  return [
+    ...logCalls(t),
+    ...t.deploymentGroups.flatMap((g) => [
+      {
+        action: 'codedeploy:ListDeployments',
+        resource: group(g),
+        why: `lists active deployments of ${g.applicationName}/${g.deploymentGroupName}`,
+      },
+      {
+        action: 'codedeploy:BatchGetDeployments',
+        resource: group(g),
+        why: 'tells rollback deployments apart',
+      },
+    ]),
+    { action: 'codedeploy:StopDeployment', resource: '*', why: 'stops with rollback' },
+    ...(t.failedDeliveryQueue
+      ? [
+          {
+            action: 'sqs:SendMessage',
+            resource: t.failedDeliveryQueue,
+            why: 'Lambda sends a delivery that failed every retry to the on-failure queue',
+          },
+        ]
+      : []),
+  ];
+};

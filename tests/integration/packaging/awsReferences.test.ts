@@ -1,0 +1,258 @@
+/**
+ * The real `sls package` output checked against AWS's own references, on the stage variants the
+ * project supports: every resource against the CloudFormation resource specification, and every
+ * AWS call of every function simulated against its role (IAM simulator fed by the Service
+ * Authorization Reference). Local stand-ins cannot see how IAM evaluates a policy; these can.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CODEDEPLOY_OPERATIONS } from '../../../src/config/awsCalls';
+import type { SecretRef } from '../../../src/smoke/schema';
+import { validateTemplate } from '../../helpers/cloudFormationSpec';
+import {
+  callsOf,
+  functionsOf,
+  resolveIntrinsics,
+  SAMPLE,
+  simulateCalls,
+} from '../../helpers/iamSimulation';
+import { type CloudFormationTemplate, copyProject, slsPackage } from '../../helpers/slsProject';
+
+jest.setTimeout(180_000);
+
+type Resources = CloudFormationTemplate['Resources'];
+
+const SSM_ARN = `arn:aws:ssm:${SAMPLE.region}:${SAMPLE.account}:parameter/shared/key`;
+const SECRET_ARN = `arn:aws:secretsmanager:${SAMPLE.region}:${SAMPLE.account}:secret:shared/token-Xy12Zw`;
+const FULL_SECRETS: SecretRef[] = [
+  { ssm: '/app/key' },
+  { ssm: SSM_ARN },
+  { secretsManager: 'app/token' },
+  { secretsManager: SECRET_ARN },
+];
+
+/** Packages `stage` from a copy whose serverless.yml gets `params` and whose suite is `suite`. */
+const packageVariant = async (stage: string, params: string, suite?: string) => {
+  const dir = copyProject();
+  if (suite) writeFileSync(join(dir, 'config', 'suites', 'default.yaml'), suite);
+  if (params) {
+    const yml = readFileSync(join(dir, 'serverless.yml'), 'utf8').replace(
+      '\n  dev:\n',
+      `\n  ${stage}:\n${params}\n  dev:\n`,
+    );
+    writeFileSync(join(dir, 'serverless.yml'), yml);
+  }
+  const result = await slsPackage(dir, ['--stage', stage]);
+  if (!result.template) throw new Error(`sls package failed:\n${result.output}`);
+  const template = result.template as CloudFormationTemplate & {
+    Conditions?: Record<string, unknown>;
+  };
+  const resources = resolveIntrinsics(
+    template.Resources,
+    template.Resources,
+    template.Conditions,
+  ) as Resources;
+  return { template, resources, dir };
+};
+
+/** Calls that the role does not allow, as "action on resource: result (why)". */
+const deniedCalls = async (resources: Resources, secrets: readonly SecretRef[]) => {
+  const denied: string[] = [];
+  for (const fn of functionsOf(resources)) {
+    const outcomes = await simulateCalls(resources, fn.roleId, callsOf(fn, secrets));
+    for (const { call, result } of outcomes) {
+      if (result !== 'Allowed') {
+        denied.push(`${fn.key}: ${call.action} on ${call.resource}: ${result} (${call.why})`);
+      }
+    }
+  }
+  return denied;
+};
+
+const fullParams = [
+  '    vpc: { subnetIds: [subnet-1], securityGroupIds: [sg-1] }',
+  `    alarmRoutes: '{"pay-5xx": [{"application": "pay", "deploymentGroup": "pay-dg"}]}'`,
+  '    alarmNames: "legacy-5xx, legacy-latency"',
+  '    alarmNamePrefix: "team-shop-"',
+  '    operatorTopicArn: arn:aws:sns:us-east-1:123456789012:oncall',
+].join('\n');
+
+const fullSuite = `name: full
+checks:
+  - name: a
+    path: /
+    headers:
+      X-Key: { secret: { ssm: /app/key } }
+      X-Shared: { secret: { ssm: "${SSM_ARN}" } }
+      X-Token: { secret: { secretsManager: app/token } }
+      X-Other: { secret: { secretsManager: "${SECRET_ARN}" } }
+`;
+
+describe.each([
+  ['dev defaults', 'dev', '', undefined, []],
+  ['secrets, VPC, alarm routes and alarm sources', 'full', fullParams, fullSuite, FULL_SECRETS],
+] as const)('sls package, %s', (_label, stage, params, suite, secrets) => {
+  let variant: Awaited<ReturnType<typeof packageVariant>>;
+  beforeAll(async () => {
+    variant = await packageVariant(stage, params, suite);
+  });
+
+  it('matches the CloudFormation resource specification, resource by resource', () => {
+    expect(validateTemplate(variant.template)).toEqual([]);
+  });
+
+  it('allows every AWS call of every function under its own role (IAM simulator)', async () => {
+    const functions = functionsOf(variant.resources);
+    expect(functions.map((f) => f.kind).sort()).toEqual(['alarm', 'hook', 'hook']);
+    expect(await deniedCalls(variant.resources, secrets)).toEqual([]);
+  });
+
+  it('grants nothing on "*" but the two actions that have no resource type', () => {
+    const wildcard = Object.values(variant.resources)
+      .filter((r) => r.Type === 'AWS::IAM::Role')
+      .flatMap((r) =>
+        (
+          r.Properties.Policies as Array<{
+            PolicyDocument: { Statement: Array<Record<string, unknown>> };
+          }>
+        )
+          .flatMap((p) => p.PolicyDocument.Statement)
+          .filter((s) => s.Resource === '*' || JSON.stringify(s.Resource).includes('"*"'))
+          .flatMap((s) => [s.Action].flat()),
+      );
+    expect(wildcard.sort()).toEqual([
+      'codedeploy:PutLifecycleEventHookExecutionStatus',
+      'codedeploy:StopDeployment',
+    ]);
+  });
+});
+
+describe('the reference checks catch what a loopback endpoint cannot', () => {
+  let dev: Awaited<ReturnType<typeof packageVariant>>;
+  beforeAll(async () => {
+    dev = await packageVariant('dev', '');
+  });
+
+  const withStatement = (roleId: string, action: string, resource: unknown): Resources => {
+    const copy = structuredClone(dev.resources);
+    const role = copy[roleId] as unknown as {
+      Properties: {
+        Policies: Array<{ PolicyDocument: { Statement: Array<Record<string, unknown>> } }>;
+      };
+    };
+    for (const p of role.Properties.Policies) {
+      for (const s of p.PolicyDocument.Statement) {
+        if ([s.Action].flat().includes(action)) s.Resource = resource;
+      }
+    }
+    return copy;
+  };
+
+  it('the group-ARN grants of the earlier template are denied: StopDeployment and the hook report', async () => {
+    const groupArn = `arn:aws:codedeploy:${SAMPLE.region}:${SAMPLE.account}:deploymentgroup:AppECS-sample-cluster-sample-website/DgpECS-sample-cluster-sample-website`;
+    const alarm = withStatement('AlarmFunctionRole', 'codedeploy:StopDeployment', groupArn);
+    expect(await deniedCalls(alarm, [])).toEqual([
+      `alarmRollback: codedeploy:StopDeployment on *: ImplicitlyDenied (stops with rollback)`,
+    ]);
+    const hooks = withStatement(
+      'HookFunctionRole',
+      'codedeploy:PutLifecycleEventHookExecutionStatus',
+      groupArn,
+    );
+    expect(await deniedCalls(hooks, [])).toHaveLength(2);
+  });
+
+  it('a deployment group that is not granted is denied for ListDeployments', async () => {
+    const other = withStatement(
+      'AlarmFunctionRole',
+      'codedeploy:ListDeployments',
+      `arn:aws:codedeploy:${SAMPLE.region}:${SAMPLE.account}:deploymentgroup:other/other`,
+    );
+    const denied = await deniedCalls(other, []);
+    expect(denied.join('\n')).toContain('codedeploy:ListDeployments on arn:aws:codedeploy');
+  });
+
+  it('the spec check names unknown properties, wrong types, missing required ones and bad attributes', () => {
+    const broken = structuredClone(dev.template) as CloudFormationTemplate;
+    const queue = broken.Resources.AlarmRollbackFailedDeliveries as {
+      Properties: Record<string, unknown>;
+    };
+    queue.Properties.RetentionDays = 14;
+    queue.Properties.MessageRetentionPeriod = 'two weeks';
+    const permission = broken.Resources.AlarmRollbackAlarmAction0samplewebsitedevtarget5xx as {
+      Properties: Record<string, unknown>;
+    };
+    delete permission.Properties.Principal;
+    const role = broken.Resources.AlarmFunctionRole as { Properties: Record<string, unknown> };
+    role.Properties.Policies = [
+      {
+        PolicyName: 'x',
+        PolicyDocument: {},
+        Resource: { 'Fn::GetAtt': ['AlarmRollbackFailedDeliveries', 'Url'] },
+      },
+    ];
+    expect(validateTemplate(broken).sort()).toEqual([
+      'Resources.AlarmFunctionRole.Properties.Policies[0].Resource: AWS::SQS::Queue has no attribute Url (has: Arn, QueueName, QueueUrl)',
+      'Resources.AlarmFunctionRole.Properties.Policies[0].Resource: Policy has no property Resource',
+      'Resources.AlarmRollbackAlarmAction0samplewebsitedevtarget5xx.Properties: AWS::Lambda::Permission requires Principal',
+      'Resources.AlarmRollbackFailedDeliveries.Properties.MessageRetentionPeriod: expected a integer, got "two weeks"',
+      'Resources.AlarmRollbackFailedDeliveries.Properties.RetentionDays: AWS::SQS::Queue has no property RetentionDays',
+    ]);
+  });
+
+  it('the declared calls cover every CodeDeploy operation the code sends (see the integration tests)', () => {
+    const declared = (kind: 'hook' | 'alarm') =>
+      callsOf(
+        functionsOf(dev.resources).find((f) => f.kind === kind) as ReturnType<
+          typeof functionsOf
+        >[number],
+        [],
+      )
+        .filter((c) => c.action.startsWith('codedeploy:'))
+        .map((c) => c.action.slice('codedeploy:'.length));
+    expect([...new Set(declared('hook'))]).toEqual(CODEDEPLOY_OPERATIONS.hook);
+    expect([...new Set(declared('alarm'))].sort()).toEqual([...CODEDEPLOY_OPERATIONS.alarm].sort());
+  });
+});
+
+describe('stage isolation of the alarm sources', () => {
+  it("a stage's rule and direct-action permissions match none of another stage's alarms", async () => {
+    const { resources, dir } = await packageVariant('prod', '');
+    const rules = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const pattern = (rules[0]?.Properties.EventPattern as { detail: { alarmName: unknown[] } })
+      .detail.alarmName;
+    const matchesRule = (name: string) =>
+      pattern.some((p) =>
+        typeof p === 'string' ? p === name : name.startsWith((p as { prefix: string }).prefix),
+      );
+    const sourceArns = Object.values(resources)
+      .filter(
+        (r) =>
+          r.Type === 'AWS::Lambda::Permission' &&
+          r.Properties.Principal === 'lambda.alarms.cloudwatch.amazonaws.com',
+      )
+      .map((r) => String(r.Properties.SourceArn));
+    const alarmArn = (name: string) =>
+      `arn:aws:cloudwatch:${SAMPLE.region}:${SAMPLE.account}:alarm:${name}`;
+    const permitted = (name: string) =>
+      sourceArns.some((a) =>
+        new RegExp(`^${a.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(
+          alarmArn(name),
+        ),
+      );
+    const own = [
+      'sample-website-prod-target-5xx',
+      'sample-website-prod-unhealthy-hosts',
+      'sample-website-prod-target-latency-p99',
+    ];
+    const canary = own.map((n) => n.replace('-prod-', '-prod-canary-'));
+    expect(own.map((n) => [matchesRule(n), permitted(n)])).toEqual(own.map(() => [true, true]));
+    expect(canary.map((n) => [matchesRule(n), permitted(n)])).toEqual(
+      canary.map(() => [false, false]),
+    );
+    expect(readFileSync(join(dir, '.serverless', 'appspec.yaml'), 'utf8')).toContain(
+      'CodeDeployHook_sample-website-prod-AfterAllowTestTraffic',
+    );
+  });
+});
