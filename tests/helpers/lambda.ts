@@ -15,14 +15,21 @@ export interface LogLine {
 export const captureLog = (): Log & { lines: LogLine[]; contexts: unknown[]; text(): string } => {
   const lines: LogLine[] = [];
   const contexts: unknown[] = [];
+  let keys: Record<string, unknown> = {};
   const at =
     (level: LogLine['level']) =>
     (message: string, ...extra: object[]) =>
-      lines.push({ level, message, fields: Object.assign({}, ...extra) });
+      lines.push({ level, message, fields: Object.assign({}, keys, ...extra) });
   return {
     lines,
     contexts,
     addContext: (context) => contexts.push(context),
+    appendKeys: (more) => {
+      keys = { ...keys, ...more };
+    },
+    resetKeys: () => {
+      keys = {};
+    },
     info: at('info'),
     warn: at('warn'),
     error: at('error'),

@@ -1,4 +1,5 @@
 /** `rehearse`: a whole blue/green deployment on loopback, printed as a live timeline. */
+import { MIN_HOOK_SAFETY_MARGIN_MS } from '../../config/env';
 import {
   type GreenBehaviour,
   type RehearsalEvent,
@@ -85,7 +86,8 @@ export const runRehearseCommand = async (
     green: options.green,
     alarm: options.alarm ?? false,
     hookTimeoutMs: options.hookTimeout * 1000,
-    safetyMarginMs: Math.min(5_000, (options.hookTimeout * 1000) / 4),
+    // The smallest margin the hooks accept: the rehearsal's hang shows the deadline soonest.
+    safetyMarginMs: MIN_HOOK_SAFETY_MARGIN_MS,
     terminationWaitMs: options.wait * 1000,
     slowStartMs: 3_000,
     onEvent: printer(term, started),

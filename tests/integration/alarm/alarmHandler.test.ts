@@ -55,7 +55,7 @@ describe('alarm rollback handler', () => {
       expect(endpoint.requestsFor('ListDeployments')[0]?.body).toEqual({
         applicationName: 'app',
         deploymentGroupName: 'dg',
-        includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Ready'],
+        includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'],
       });
       const decision = log.lines.find((l) => l.message === 'Alarm decision: stopped with rollback');
       expect(decision?.fields).toMatchObject({

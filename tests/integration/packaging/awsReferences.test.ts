@@ -220,8 +220,9 @@ describe('stage isolation of the alarm sources', () => {
     const { resources, dir } = await packageVariant('prod', '');
     const rules = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule');
     expect(rules).toHaveLength(1);
-    const pattern = (rules[0]?.Properties.EventPattern as { detail: { alarmName: unknown[] } })
-      .detail.alarmName;
+    const [rule] = rules as [Resources[string]];
+    const pattern = (rule.Properties.EventPattern as { detail: { alarmName: unknown[] } }).detail
+      .alarmName;
     const matchesRule = (name: string) =>
       pattern.some((p) =>
         typeof p === 'string' ? p === name : name.startsWith((p as { prefix: string }).prefix),

@@ -69,21 +69,24 @@ describe('sls package, dev stage defaults', () => {
     }
   });
 
-  it('lets the hooks report only on the deployment group, and write only their own logs', () => {
+  it('lets the hooks report (on "*", the only resource IAM matches for it) and write only their own logs', () => {
     const statements = statementsOf(template, 'HookFunctionRole');
     expect(statements).toHaveLength(2);
     const report = statements.find(
       (s) => s.Action === 'codedeploy:PutLifecycleEventHookExecutionStatus',
     );
-    expect(JSON.stringify(report?.Resource)).toContain(
-      ':deploymentgroup:AppECS-sample-cluster-sample-website/DgpECS-sample-cluster-sample-website',
-    );
+    expect(report?.Resource).toBe('*');
     const logs = statements.find((s) => JSON.stringify(s.Action).includes('logs:PutLogEvents'));
     expect(logs?.Resource).toEqual([
       { 'Fn::GetAtt': ['AfterAllowTestTrafficLogGroup', 'Arn'] },
       { 'Fn::GetAtt': ['BeforeAllowTrafficLogGroup', 'Arn'] },
     ]);
-    expect(JSON.stringify(template)).not.toMatch(/"Resource":\s*"\*"/);
+  });
+
+  it('writes the stage appspec next to the package, from the resolved function names', () => {
+    expect(readFileSync(join(dir, '.serverless', 'appspec.yaml'), 'utf8')).toBe(
+      readFileSync(join(__dirname, '..', '..', '..', 'appspec.yaml'), 'utf8'),
+    );
   });
 
   it('bundles a handler that really works: Succeeded for a healthy app, through the local endpoint', async () => {
@@ -140,31 +143,72 @@ describe('sls package, alarm rollback', () => {
     expect(template.Resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
   });
 
-  it("has an EventBridge rule for the stage's alarms going to ALARM", () => {
+  it("has an EventBridge rule for the stage's own alarms, by exact name, going to ALARM", () => {
     const [rule] = resourcesOf('AWS::Events::Rule');
     expect(rule?.Properties.EventPattern).toEqual({
       source: ['aws.cloudwatch'],
       'detail-type': ['CloudWatch Alarm State Change'],
-      detail: { alarmName: [{ prefix: 'sample-website-routed-' }], state: { value: ['ALARM'] } },
+      detail: {
+        alarmName: [
+          'sample-website-routed-target-5xx',
+          'sample-website-routed-unhealthy-hosts',
+          'sample-website-routed-target-latency-p99',
+        ],
+        state: { value: ['ALARM'] },
+      },
     });
   });
 
-  it('lets CloudWatch alarms of the stage invoke it directly', () => {
-    const permission = template.Resources.AlarmRollbackAlarmActionPermission?.Properties;
-    expect(permission?.Principal).toBe('lambda.alarms.cloudwatch.amazonaws.com');
-    expect(JSON.stringify(permission?.SourceArn)).toContain(':alarm:sample-website-routed-*');
+  it('lets exactly those alarms invoke it directly', () => {
+    const permissions = resourcesOf('AWS::Lambda::Permission').filter(
+      (p) => p.Properties.Principal === 'lambda.alarms.cloudwatch.amazonaws.com',
+    );
+    expect(
+      permissions.map((p) => JSON.stringify(p.Properties.SourceArn).match(/:alarm:([^"]*)/)?.[1]),
+    ).toEqual([
+      'sample-website-routed-target-5xx',
+      'sample-website-routed-unhealthy-hosts',
+      'sample-website-routed-target-latency-p99',
+    ]);
   });
 
-  it('scopes list, inspect and stop to the configured and the routed deployment groups', () => {
+  it('keeps deliveries that failed every retry in a queue, with two retries set explicitly', () => {
+    const [config] = resourcesOf('AWS::Lambda::EventInvokeConfig');
+    expect(config?.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': ['AlarmRollbackFailedDeliveries', 'Arn'] } },
+      },
+    });
+    expect(template.Resources.AlarmRollbackFailedDeliveries?.Type).toBe('AWS::SQS::Queue');
+  });
+
+  it('alarms on the Errors of each function and on failed deliveries, for the operator topic', () => {
+    const errors = resourcesOf('AWS::CloudWatch::Alarm').filter(
+      (a) => a.Properties.MetricName === 'Errors',
+    );
+    expect(errors.map((a) => a.Properties.Dimensions)).toEqual([
+      [{ Name: 'FunctionName', Value: { Ref: 'AfterAllowTestTrafficLambdaFunction' } }],
+      [{ Name: 'FunctionName', Value: { Ref: 'BeforeAllowTrafficLambdaFunction' } }],
+      [{ Name: 'FunctionName', Value: { Ref: 'AlarmRollbackLambdaFunction' } }],
+    ]);
+    for (const a of errors) {
+      expect(a.Properties.AlarmActions).toEqual({
+        'Fn::If': ['HasOperatorTopic', [''], { Ref: 'AWS::NoValue' }],
+      });
+    }
+  });
+
+  it('scopes list and inspect to the configured and the routed deployment groups, stop to "*"', () => {
     const statements = statementsOf(template, 'AlarmFunctionRole');
     const codedeploy = statements.find((s) =>
-      JSON.stringify(s.Action).includes('codedeploy:StopDeployment'),
+      JSON.stringify(s.Action).includes('codedeploy:ListDeployments'),
     );
     expect(codedeploy?.Action).toEqual([
       'codedeploy:ListDeployments',
       'codedeploy:BatchGetDeployments',
-      'codedeploy:StopDeployment',
     ]);
+    expect(statements.find((s) => s.Action === 'codedeploy:StopDeployment')?.Resource).toBe('*');
     const resources = JSON.stringify(codedeploy?.Resource);
     expect(resources).toContain(
       ':deploymentgroup:AppECS-sample-cluster-sample-website/DgpECS-sample-cluster-sample-website',
@@ -178,7 +222,9 @@ describe('sls package, alarm rollback', () => {
   });
 
   it('makes the shipped alarms switchable, each notifying the topic', () => {
-    const alarms = resourcesOf('AWS::CloudWatch::Alarm');
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm').filter(
+      (a) => (a as { Condition?: string }).Condition,
+    );
     expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual([
       'sample-website-routed-target-5xx',
       'sample-website-routed-target-latency-p99',
@@ -190,6 +236,7 @@ describe('sls package, alarm rollback', () => {
     }
     expect((template as unknown as { Conditions: unknown }).Conditions).toEqual({
       CreateAlarms: { 'Fn::Equals': ['false', 'true'] },
+      HasOperatorTopic: { 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] },
     });
   });
 });
@@ -259,6 +306,12 @@ describe('sls package refuses a stage that would break at deploy time', () => {
     const text = JSON.stringify(statements);
     expect(statements.find((s) => s.Action === 'ssm:GetParameter')).toBeDefined();
     expect(text).toContain(':parameter/app/key');
+    // granted once, though the package lifecycle ran the grants (and `sls deploy` runs it twice)
+    expect(
+      (template.Resources.HookFunctionRole?.Properties.Policies as Array<{ PolicyName: string }>)
+        .map((p) => p.PolicyName)
+        .sort(),
+    ).toEqual(['read-smoke-suite-secrets', 'report-lifecycle-hook-status']);
     expect(text).toContain(':secret:app/token-??????');
     expect(
       JSON.stringify(template.Resources.HookFunctionRole?.Properties.ManagedPolicyArns),

@@ -85,7 +85,7 @@ describe('parseSuiteYaml errors name the file, the line and the field', () => {
     ].join('\n');
     expect(problemsOf(() => parseSuiteYaml(yaml, 's.yaml'))).toEqual([
       's.yaml:4: checks[1].name: duplicate check name "a"',
-      's.yaml:6: hooks.BeforeAllowTraffic[1]: no check is named "b" (known: a)',
+      's.yaml:6: hooks.BeforeAllowTraffic[1]: no check is named "b"; did you mean "a"?',
     ]);
   });
 
