@@ -14,7 +14,7 @@ import type { SdkSettings } from '../config/env';
 export const SDK_TIMEOUTS = {
   /** TCP + TLS set-up; CodeDeploy answers from the same region in well under this. */
   connectionTimeoutMs: 1_000,
-  /** Silence on an open socket before the attempt is abandoned. */
+  /** From request sent to the whole answer; the attempt is abandoned after it. */
   requestTimeoutMs: 1_500,
 } as const;
 
@@ -27,6 +27,9 @@ export const sdkClientConfig = (sdk?: SdkSettings) => ({
   requestHandler: {
     connectionTimeout: SDK_TIMEOUTS.connectionTimeoutMs,
     requestTimeout: SDK_TIMEOUTS.requestTimeoutMs,
+    // Without this, @smithy/node-http-handler only logs a warning when requestTimeout passes and
+    // keeps waiting: the attempt never ends (seen against a stalled local endpoint).
+    throwOnRequestTimeout: true,
   },
 });
 

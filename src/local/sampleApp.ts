@@ -31,8 +31,15 @@ export class SampleApp extends LoopbackHttpServer {
     super();
   }
 
+  private changedBehaviour: AppBehaviour | undefined;
+
   public get behaviour(): AppBehaviour {
-    return this.options.behaviour ?? 'healthy';
+    return this.changedBehaviour ?? this.options.behaviour ?? 'healthy';
+  }
+
+  /** Changes how the app answers from now on (a green that recovers, or breaks). */
+  public setBehaviour(behaviour: AppBehaviour): void {
+    this.changedBehaviour = behaviour;
   }
 
   public override async start(): Promise<string> {

@@ -1,10 +1,10 @@
 /**
- * Deadlines that hold. `AbortSignal.any([parent, AbortSignal.timeout(ms)])` looks right but is
- * not: nothing references the timeout signal once `any` has it, and Node may collect it at
+ * Deadlines that hold. Combining a parent with a timeout signal through `AbortSignal.any` looks
+ * right but is not: nothing references the timeout signal once `any` has it, and Node may collect it at
  * garbage collection, so the deadline silently never fires (nodejs/node issue 57736). Here the
  * timer itself holds the controller until it fires, the parent aborts, or the owner disposes
  * of it. Every place where a deadline meets another signal uses this helper; a test forbids
- * `AbortSignal.timeout` inside `AbortSignal.any` anywhere in src/.
+ * a timeout signal inside `AbortSignal.any` anywhere in src/.
  */
 
 /** Node clamps longer timers to 1 ms (with a warning), which would fire a deadline at once. */
