@@ -12,11 +12,27 @@ export const formatIssuePath = (path: readonly PropertyKey[]): string =>
     .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
     .join('') || '(top level)';
 
+/**
+ * The most specific message of an issue. A union that failed on every branch, and a record key
+ * that failed its check, say only "Invalid input" / "Invalid key in record"; our own messages
+ * (custom checks, patterns) sit inside them.
+ */
+const messageOf = (issue: z.core.$ZodIssue): string => {
+  const inner =
+    issue.code === 'invalid_union'
+      ? issue.errors.flat()
+      : issue.code === 'invalid_key' || issue.code === 'invalid_element'
+        ? issue.issues
+        : [];
+  const specific = inner.find((i) => i.code === 'custom' || i.code === 'invalid_format');
+  return specific ? messageOf(specific) : issue.message;
+};
+
 export const issueLines = (
   issues: readonly z.core.$ZodIssue[],
   locate: (path: readonly PropertyKey[]) => string,
 ): string[] =>
-  issues.map((issue) => `${locate(issue.path)}${formatIssuePath(issue.path)}: ${issue.message}`);
+  issues.map((issue) => `${locate(issue.path)}${formatIssuePath(issue.path)}: ${messageOf(issue)}`);
 
 export type SuiteValidation =
   | { readonly success: true; readonly suite: Suite }

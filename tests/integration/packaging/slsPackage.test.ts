@@ -308,7 +308,14 @@ describe('sls package refuses a stage that would break at deploy time', () => {
     expect(text).toContain(':parameter/app/key');
     // granted once, though the package lifecycle ran the grants (and `sls deploy` runs it twice)
     expect(
-      (template.Resources.HookFunctionRole?.Properties.Policies as Array<{ PolicyName: string }>)
+      (
+        statementsOf(template, 'HookFunctionRole') &&
+        (
+          template.Resources.HookFunctionRole as {
+            Properties: { Policies: Array<{ PolicyName: string }> };
+          }
+        ).Properties.Policies
+      )
         .map((p) => p.PolicyName)
         .sort(),
     ).toEqual(['read-smoke-suite-secrets', 'report-lifecycle-hook-status']);
