@@ -2,6 +2,7 @@
  * The alarm rollback handler with the real AWS SDK against the local CodeDeploy endpoint.
  */
 import { createAlarmHandler } from '../../../src/alarm/createAlarmHandler';
+import { CODEDEPLOY_OPERATIONS } from '../../../src/config/awsCalls';
 import { StopDeploymentError } from '../../../src/errors';
 import type { LocalCodeDeployEndpoint } from '../../../src/local/codeDeployEndpoint';
 import { alarmActionEvent, eventBridgeEvent, snsEvent } from '../../helpers/alarmEvents';
@@ -197,5 +198,20 @@ describe('alarm rollback handler', () => {
       message: 'Alarm decision: would stop (dry run)',
       fields: { stops: [{ deploymentId: active, outcome: 'dry-run' }] },
     });
+  });
+});
+
+describe('alarm rollback handler, deployments in Baking', () => {
+  it('stops a Baking deployment too: it is still active and can be rolled back', async () => {
+    const { endpoint, handler } = await setUp();
+    const baking = endpoint.addDeployment('app', 'dg', 'Baking');
+    await handler(snsEvent());
+    expect(endpoint.deployments.get(baking)).toMatchObject({
+      status: 'Stopped',
+      stoppedWithRollback: true,
+    });
+    expect(new Set(endpoint.requests.map((r) => r.operation))).toEqual(
+      new Set(CODEDEPLOY_OPERATIONS.alarm),
+    );
   });
 });

@@ -185,3 +185,61 @@ describe('appspec and help', () => {
     },
   );
 });
+
+describe('smoke under real-world conditions', () => {
+  it('a DNS name that does not resolve fails in well under 5 s, with the default suite (exit 1)', async () => {
+    const started = performance.now();
+    const { code, stdout } = await cli('smoke', '--url', 'http://test-listener.invalid:8080');
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/Failed in \d+ ms: readiness gate: GET \/ failed: host not found/);
+  });
+
+  it('a bad --junit path fails before the suite runs (exit 2)', async () => {
+    const app = await startApp();
+    const { code, stderr } = await cli(
+      'smoke',
+      '--url',
+      app.url,
+      '--junit',
+      '/nonexistent-dir/x.xml',
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /--junit \/nonexistent-dir\/x\.xml cannot be written \(ENOENT\); the suite was not run/,
+    );
+    expect(app.paths).toEqual([]);
+  });
+
+  it('masks a password in --url', async () => {
+    const app = await startApp();
+    const url = app.url.replace('http://', 'http://smoke:s3cret-pw@');
+    const { stdout } = await cli('smoke', '--url', url, '--json');
+    expect(stdout).not.toContain('s3cret-pw');
+    expect(stdout).toContain('smoke:***@127.0.0.1');
+  });
+
+  it('refuses a base URL with a query, which would swallow every check path (exit 2)', async () => {
+    const { code, stderr } = await cli('smoke', '--url', 'http://127.0.0.1:1/?tenant=a');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--url must not have a query or fragment/);
+  });
+
+  it('Ctrl-C ends the run, prints the verdict and "interrupted"', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, 'smoke', '--url', 'http://127.0.0.1:1'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/Failed in \d+ ms/);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('interrupted');
+  });
+});

@@ -111,6 +111,18 @@ describe('sls package, dev stage defaults', () => {
       expect(app.paths).toEqual(
         expect.arrayContaining(['/', '/health', '/this-page-does-not-exist']),
       );
+      // keepNames: error classes keep their names in the minified bundle
+      endpoint.failNext(
+        'PutLifecycleEventHookExecutionStatus',
+        { errorType: 'AccessDeniedException', message: 'denied' },
+        10,
+      );
+      const error = await handler(
+        { DeploymentId: deploymentId, LifecycleEventHookExecutionId: 'e2' },
+        contextWithDeadline(30_000),
+      ).catch((e: Error) => e);
+      expect(error.constructor.name).toBe('HookReportError');
+      expect((error.cause as Error).constructor.name).toBe('AccessDeniedException');
     } finally {
       process.env = saved;
     }
@@ -307,18 +319,13 @@ describe('sls package refuses a stage that would break at deploy time', () => {
     expect(statements.find((s) => s.Action === 'ssm:GetParameter')).toBeDefined();
     expect(text).toContain(':parameter/app/key');
     // granted once, though the package lifecycle ran the grants (and `sls deploy` runs it twice)
-    expect(
-      (
-        statementsOf(template, 'HookFunctionRole') &&
-        (
-          template.Resources.HookFunctionRole as {
-            Properties: { Policies: Array<{ PolicyName: string }> };
-          }
-        ).Properties.Policies
-      )
-        .map((p) => p.PolicyName)
-        .sort(),
-    ).toEqual(['read-smoke-suite-secrets', 'report-lifecycle-hook-status']);
+    const policies = (template.Resources.HookFunctionRole?.Properties.Policies ?? []) as Array<{
+      PolicyName: string;
+    }>;
+    expect(policies.map((p) => p.PolicyName).sort()).toEqual([
+      'read-smoke-suite-secrets',
+      'report-lifecycle-hook-status',
+    ]);
     expect(text).toContain(':secret:app/token-??????');
     expect(
       JSON.stringify(template.Resources.HookFunctionRole?.Properties.ManagedPolicyArns),
