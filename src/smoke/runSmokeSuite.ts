@@ -45,6 +45,8 @@ export interface SuiteRunOptions {
   readonly budget: AbortSignal;
   readonly readSecret?: SecretReader;
   readonly onProgress?: (event: SuiteProgress) => void;
+  /** Connection reuse between probes; on unless measuring the alternative. */
+  readonly keepAlive?: boolean;
 }
 
 /** Runs the hook's checks of `suite` against `baseUrl` and decides the verdict. */
@@ -74,7 +76,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
     return finish({ verdict: 'Failed', reason: (error as Error).message, checks: [] });
   }
 
-  const prober = createProber(suite.tls);
+  const prober = createProber(suite.tls, { keepAlive: options.keepAlive ?? true });
   try {
     let readiness: ReadinessResult | undefined;
     if (suite.readiness) {

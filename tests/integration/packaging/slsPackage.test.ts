@@ -114,7 +114,7 @@ describe('sls package, dev stage defaults', () => {
       // keepNames: error classes keep their names in the minified bundle
       endpoint.failNext(
         'PutLifecycleEventHookExecutionStatus',
-        { errorType: 'AccessDeniedException', message: 'denied' },
+        { errorType: 'InvalidDeploymentIdException', message: 'bad id' },
         10,
       );
       const error = await handler(
@@ -122,7 +122,7 @@ describe('sls package, dev stage defaults', () => {
         contextWithDeadline(30_000),
       ).catch((e: Error) => e);
       expect(error.constructor.name).toBe('HookReportError');
-      expect((error.cause as Error).constructor.name).toBe('AccessDeniedException');
+      expect((error.cause as Error).constructor.name).toBe('InvalidDeploymentIdException');
     } finally {
       process.env = saved;
     }

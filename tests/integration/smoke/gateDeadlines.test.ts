@@ -5,11 +5,14 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHookHandler } from '../../../src/hooks/createHookHandler';
 import { closedPortUrl } from '../../../src/local/sampleApp';
 import { createProber } from '../../../src/smoke/httpProbe';
 import { runSmokeSuite } from '../../../src/smoke/runSmokeSuite';
 import { deadline } from '../../../src/time/deadline';
 import { collectContinuously, forceGc } from '../../helpers/forcedGc';
+import { captureLog, contextWithDeadline } from '../../helpers/lambda';
+import { localAwsEnv, startCodeDeploy } from '../../helpers/localServers';
 import { serve } from '../../helpers/misbehavingServers';
 import { suiteOf } from '../../helpers/suites';
 
@@ -76,6 +79,35 @@ describe('deadlines hold under forced GC', () => {
     } finally {
       stop();
       prober.close();
+    }
+  });
+});
+
+describe('the hook with a dead green', () => {
+  it('reports Failed within the gate budget plus one probe timeout, with gc() running, not at its deadline', async () => {
+    const endpoint = await startCodeDeploy();
+    const saved = { ...process.env };
+    Object.assign(process.env, localAwsEnv(endpoint.url));
+    const stop = collectContinuously(10);
+    try {
+      const suite = gateSuite(1_500);
+      const handler = createHookHandler('AfterAllowTestTraffic', () => suite, {
+        env: { TEST_LISTENER_URL: await closedPortUrl() },
+        log: captureLog(),
+      });
+      const started = performance.now();
+      const result = await handler(
+        { DeploymentId: endpoint.addDeployment('a', 'b'), LifecycleEventHookExecutionId: 'dead-1' },
+        contextWithDeadline(60_000),
+      );
+      const elapsed = performance.now() - started;
+      expect(result.status).toBe('Failed');
+      expect(endpoint.hookStatuses.get('dead-1')).toBe('Failed');
+      const probeTimeout = suite.readiness?.timeoutMs ?? suite.timeoutMs;
+      expect(elapsed).toBeLessThan(1_500 + probeTimeout + 500);
+    } finally {
+      stop();
+      process.env = saved;
     }
   });
 });
