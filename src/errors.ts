@@ -55,6 +55,14 @@ export class StopDeploymentError extends BlueGreenHooksError {
   }
 }
 
+/** Discovery could not read the deployment, or what it read does not add up. */
+export class DiscoveryError extends BlueGreenHooksError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DiscoveryError';
+  }
+}
+
 /** The error's message, whatever was thrown. */
 export const describeError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);

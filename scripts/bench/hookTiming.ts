@@ -35,6 +35,7 @@ export const timeHook = async (
   const handler = createHookHandler('AfterAllowTestTraffic', options.suite ?? benchSuite, {
     env: {
       TEST_LISTENER_URL: listenerUrl,
+      ROUTING_PROOF: 'false',
       ...(options.marginMs && { HOOK_SAFETY_MARGIN_MS: String(options.marginMs) }),
     },
     log: silentLog,

@@ -9,6 +9,8 @@
  * MIN_HOOK_SAFETY_MARGIN_MS).
  */
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { SdkSettings } from '../config/env';
 
 export const SDK_TIMEOUTS = {
@@ -35,3 +37,19 @@ export const sdkClientConfig = (sdk?: SdkSettings) => ({
 
 export const createCodeDeployClient = (sdk: SdkSettings): CodeDeployClient =>
   new CodeDeployClient(sdkClientConfig(sdk));
+
+/** The clients deployment discovery reads with (S3 is loaded only for S3 revisions). */
+export interface DiscoveryClients {
+  readonly codeDeploy: CodeDeployClient;
+  readonly elb: ElasticLoadBalancingV2Client;
+  readonly ecs: ECSClient;
+}
+
+export const createDiscoveryClients = (
+  sdk: SdkSettings,
+  codeDeploy = createCodeDeployClient(sdk),
+): DiscoveryClients => ({
+  codeDeploy,
+  elb: new ElasticLoadBalancingV2Client(sdkClientConfig(sdk)),
+  ecs: new ECSClient(sdkClientConfig(sdk)),
+});

@@ -15,6 +15,8 @@ export const ENV_DEFAULTS = {
   /** SDK attempts per call: rides out a short throttle (standard mode backs off exponentially). */
   AWS_MAX_ATTEMPTS: 5,
   ALARM_ROLLBACK_DRY_RUN: false,
+  /** Prove that the test listener routes only to green before any check. */
+  ROUTING_PROOF: true,
 } as const;
 
 /**
@@ -58,6 +60,12 @@ class EnvReader {
       return '';
     }
     return value;
+  }
+
+  /** An optional base URL: checked when set. */
+  public optionalHttpUrl(name: string): string | undefined {
+    if (this.isDeferred(name) || this.optionalString(name) === undefined) return undefined;
+    return this.httpUrl(name) || undefined;
   }
 
   public optionalString(name: string): string | undefined {
@@ -159,7 +167,10 @@ export interface SdkSettings {
 }
 
 export interface HookSettings {
-  readonly testListenerUrl: string;
+  /** An override of the discovered test listener URL; absent: discovered from the deployment. */
+  readonly testListenerUrl?: string;
+  /** Prove the test listener routes only to green before any check (ROUTING_PROOF). */
+  readonly routingProof: boolean;
   readonly safetyMarginMs: number;
   readonly sdk: SdkSettings;
 }
@@ -182,8 +193,10 @@ export const readHookSettings = (
   options: EnvReadOptions = {},
 ): HookSettings => {
   const reader = new EnvReader(env, options);
+  const testListenerUrl = reader.optionalHttpUrl('TEST_LISTENER_URL');
   return reader.done('Invalid lifecycle hook environment', {
-    testListenerUrl: reader.httpUrl('TEST_LISTENER_URL'),
+    ...(testListenerUrl && { testListenerUrl }),
+    routingProof: reader.boolean('ROUTING_PROOF', ENV_DEFAULTS.ROUTING_PROOF),
     safetyMarginMs: reader.positiveInt(
       'HOOK_SAFETY_MARGIN_MS',
       ENV_DEFAULTS.HOOK_SAFETY_MARGIN_MS,

@@ -9,10 +9,12 @@
  */
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Context } from 'aws-lambda';
-import { createCodeDeployClient } from '../aws/clients';
+import { createCodeDeployClient, createDiscoveryClients } from '../aws/clients';
 import { ENV_DEFAULTS, type HookSettings, readHookSettings } from '../config/env';
-import { describeError } from '../errors';
+import { createGreenDiscovery, type GreenDiscovery } from '../discovery/discoverGreen';
+import { DiscoveryError, describeError } from '../errors';
 import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
+import { NO_FACTS, stringsIn } from '../smoke/facts';
 import { runSmokeSuite, type SuiteResult, type Verdict } from '../smoke/runSmokeSuite';
 import type { HookName, Suite } from '../smoke/schema';
 import type { SecretReader } from '../smoke/secrets';
@@ -38,6 +40,8 @@ export interface HookHandlerOptions {
   readonly log?: Log;
   readonly codeDeploy?: CodeDeployClient;
   readonly readSecret?: SecretReader;
+  /** Reads green from the deployment; built from the SDK clients unless given. */
+  readonly discovery?: GreenDiscovery;
   /** Receives each check result as it lands (the CLI's live timeline). */
   readonly onProgress?: Parameters<typeof runSmokeSuite>[0]['onProgress'];
 }
@@ -89,6 +93,20 @@ export const createHookHandler = (
   const safetyMarginMs = config.ok
     ? config.settings.safetyMarginMs
     : ENV_DEFAULTS.HOOK_SAFETY_MARGIN_MS;
+  const discovery =
+    options.discovery ??
+    createGreenDiscovery(
+      createDiscoveryClients(
+        config.ok ? config.settings.sdk : { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS },
+        codeDeploy,
+      ),
+    );
+  // Discovery is skipped only when nothing needs it: a URL override, no proof, no facts.
+  const needsDiscovery =
+    config.ok &&
+    (!config.settings.testListenerUrl ||
+      config.settings.routingProof ||
+      config.suite.checks.some((c) => stringsIn(c.expect).some((t) => t.text.includes('{{'))));
   // A verdict that could not be delivered is re-reported as it was, never recomputed: Lambda
   // retries the invocation, and a second run of the suite could turn Failed into Succeeded.
   const verdicts = new VerdictMemory<Judgement>();
@@ -108,21 +126,43 @@ export const createHookHandler = (
       };
     }
     try {
-      const suite = await runWithDeadline(suiteMs, (signal) =>
-        runSmokeSuite({
+      return await runWithDeadline(suiteMs, async (signal): Promise<Judgement> => {
+        let baseUrl = config.settings.testListenerUrl ?? '';
+        let facts = NO_FACTS;
+        if (needsDiscovery) {
+          const green = await discovery({
+            deploymentId: deploymentId as string,
+            ...(config.settings.testListenerUrl && {
+              overrideUrl: config.settings.testListenerUrl,
+            }),
+            routingProof: config.settings.routingProof,
+            signal,
+          });
+          log.info('Green discovered', {
+            baseUrl: green.baseUrl,
+            deploymentGroup: `${green.deployment.applicationName}/${green.deployment.deploymentGroupName}`,
+            ...(green.routing && { routing: green.routing }),
+          });
+          ({ baseUrl, facts } = green);
+        }
+        const suite = await runSmokeSuite({
           suite: config.suite,
           hook,
-          baseUrl: config.settings.testListenerUrl,
+          baseUrl,
           budget: signal,
+          facts,
           ...(options.readSecret && { readSecret: options.readSecret }),
           onProgress: (progress) => {
             if (progress.type === 'check') log.info('Smoke check', { ...progress.result });
             options.onProgress?.(progress);
           },
-        }),
-      );
-      return { status: suite.verdict, ...(suite.reason && { reason: suite.reason }), suite };
+        });
+        return { status: suite.verdict, ...(suite.reason && { reason: suite.reason }), suite };
+      });
     } catch (error) {
+      if (error instanceof DiscoveryError) {
+        return { status: 'Failed', reason: `discovery: ${error.message}` };
+      }
       log.error('Hook crashed; reporting Failed', { deploymentId, error });
       return { status: 'Failed', reason: `hook crashed: ${describeError(error)}` };
     }

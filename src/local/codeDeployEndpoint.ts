@@ -6,6 +6,8 @@
  * Loopback only.
  */
 import type http from 'node:http';
+import type { LocalAwsWorld } from './awsWorld';
+import { answerDiscovery } from './codeDeployDiscoveryOps';
 import { LoopbackHttpServer } from './loopback';
 
 export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
@@ -25,6 +27,8 @@ export interface FakeDeployment {
   readonly rollbackOf?: string;
   /** Set by StopDeployment. */
   stoppedWithRollback?: boolean;
+  /** The revision's appspec (GetApplicationRevision returns it; GetDeployment does not). */
+  readonly appSpecContent?: string;
 }
 
 export interface ReceivedRequest {
@@ -45,6 +49,8 @@ export interface InjectedFault {
 export interface CodeDeployEndpointOptions {
   /** Deployments per ListDeployments page (the real service pages at 100). */
   readonly pageSize?: number;
+  /** Deployment groups, listeners and revisions for the discovery reads. */
+  readonly world?: LocalAwsWorld;
 }
 
 const error = (type: string, message: string, httpStatus = 400) => ({
@@ -60,11 +66,13 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
   private readonly faults = new Map<string, InjectedFault[]>();
   private readonly stalls = new Map<string, number>();
   private readonly pageSize: number;
+  private readonly world: LocalAwsWorld | undefined;
   private counter = 0;
 
   public constructor(options: CodeDeployEndpointOptions = {}) {
     super();
     this.pageSize = options.pageSize ?? 100;
+    this.world = options.world;
   }
 
   /** Adds a deployment; returns its id (d- and nine characters, like the real ones). */
@@ -72,7 +80,7 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
     applicationName: string,
     deploymentGroupName: string,
     status: DeploymentStatus = 'InProgress',
-    extra: { creator?: string; rollbackOf?: string } = {},
+    extra: { creator?: string; rollbackOf?: string; appSpecContent?: string } = {},
   ): string {
     this.counter++;
     const deploymentId = `d-${this.counter.toString(36).toUpperCase().padStart(9, '0')}`;
@@ -83,6 +91,7 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
       status,
       creator: extra.creator ?? 'user',
       ...(extra.rollbackOf && { rollbackOf: extra.rollbackOf }),
+      ...(extra.appSpecContent !== undefined && { appSpecContent: extra.appSpecContent }),
     });
     return deploymentId;
   }
@@ -155,6 +164,13 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
         return this.stopDeployment(body);
       case 'BatchGetDeployments':
         return this.batchGetDeployments(body);
+      case 'GetDeployment':
+      case 'GetDeploymentGroup':
+      case 'GetApplicationRevision':
+        return answerDiscovery(this.world, this.deployments, operation, body) as {
+          httpStatus: number;
+          body: unknown;
+        };
       default:
         return error('UnknownOperationException', `operation "${operation}" is not simulated`);
     }

@@ -95,6 +95,9 @@ export class SampleApp extends LoopbackHttpServer {
     } else if (path === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'ok', version }));
+    } else if (path === '/version') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ version }));
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('Not Found');

@@ -3,6 +3,7 @@
  * statuses, honouring Retry-After). The first definite failure is final.
  */
 import { findUnmetExpectation } from './assertions';
+import { type Facts, withFacts } from './facts';
 import type { Prober } from './httpProbe';
 import { backoffDelay, pause } from './pacing';
 import { describeOutcome } from './readinessGate';
@@ -46,6 +47,8 @@ export interface CheckContext {
   readonly budget: AbortSignal;
   /** Aborts when another check has failed the suite. */
   readonly failFast: AbortSignal;
+  /** Revision facts that expectations may reference. */
+  readonly facts: Facts;
 }
 
 export const runCheck = async (
@@ -60,6 +63,8 @@ export const runCheck = async (
     requestHeaders: redactHeaders(headers.values, headers.secretHeaders),
   };
   // Both signals are held by their owners for the whole suite, so `any` cannot lose them.
+  const expected = withFacts(check.expect, ctx.facts);
+  if (!expected.ok) return { ...base, passed: false, reason: expected.reason, attempts: 0 };
   const signal = AbortSignal.any([ctx.budget, ctx.failFast]);
   const cancelled = () => ctx.failFast.aborted && !ctx.budget.aborted;
   const { attempts: maxAttempts, backoffMs, maxBackoffMs } = ctx.suite.retry;
@@ -80,7 +85,7 @@ export const runCheck = async (
         ? { statusCode: outcome.response.status, latencyMs: outcome.response.latencyMs }
         : { latencyMs: outcome.latencyMs };
     if (outcome.kind === 'response') {
-      const unmet = findUnmetExpectation(check.expect, outcome.response);
+      const unmet = findUnmetExpectation(expected.expect, outcome.response);
       // Even a transient status passes when the check expects it (a maintenance page's 503).
       if (!unmet) return { ...base, ...observed, passed: true, attempts: attempt };
       if (!outcome.transient) {

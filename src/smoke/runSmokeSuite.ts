@@ -4,6 +4,7 @@
  * the first definite failure decides the verdict at once and cancels the checks still running.
  * Everything stops when `budget` aborts.
  */
+import { type Facts, NO_FACTS } from './facts';
 import { createProber } from './httpProbe';
 import { mapWithConcurrency } from './pacing';
 import { type GateProgress, type ReadinessResult, runReadinessGate } from './readinessGate';
@@ -47,6 +48,8 @@ export interface SuiteRunOptions {
   readonly onProgress?: (event: SuiteProgress) => void;
   /** Connection reuse between probes; on unless measuring the alternative. */
   readonly keepAlive?: boolean;
+  /** Facts of the deployment under test, for `{{…}}` in expectations. */
+  readonly facts?: Facts;
 }
 
 /** Runs the hook's checks of `suite` against `baseUrl` and decides the verdict. */
@@ -97,7 +100,8 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
     }
 
     const failFast = new AbortController();
-    const ctx = { prober, suite, baseUrl, budget, failFast: failFast.signal };
+    const facts = options.facts ?? NO_FACTS;
+    const ctx = { prober, suite, baseUrl, budget, failFast: failFast.signal, facts };
     const results = await mapWithConcurrency(checks, suite.concurrency, async (check) => {
       if (failFast.signal.aborted) return skippedCheck(check);
       const result = await runCheck(ctx, check, headers.get(check) as ResolvedHeaders);

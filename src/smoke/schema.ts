@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { MAX_TIMER_MS } from '../time/deadline';
 import { closeMatches } from './closeMatches';
+import { factNameProblem, referencesIn, stringsIn } from './facts';
 import './zodMessages';
 
 export const HOOK_NAMES = ['AfterAllowTestTraffic', 'BeforeAllowTraffic'] as const;
@@ -256,6 +257,13 @@ export const suiteSchema = z
     z.superRefine((suite, ctx) => {
       const names = new Set<string>();
       suite.checks.forEach((c, i) => {
+        // Revision facts: a closed grammar, checked here so a typo is a load error.
+        for (const { path, text } of stringsIn(c.expect, ['checks', i, 'expect'])) {
+          for (const name of referencesIn(text)) {
+            const problem = factNameProblem(name);
+            if (problem) ctx.addIssue({ code: 'custom', input: text, path, message: problem });
+          }
+        }
         if (names.has(c.name)) {
           ctx.addIssue({
             code: 'custom',

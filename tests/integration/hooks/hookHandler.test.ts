@@ -29,7 +29,7 @@ const localHook = async (listenerUrl: string) => {
   await withLocalAws(endpoint.url);
   const log = captureLog();
   const handler = createHookHandler('AfterAllowTestTraffic', () => sampleAppSuite(), {
-    env: { TEST_LISTENER_URL: listenerUrl },
+    env: { TEST_LISTENER_URL: listenerUrl, ROUTING_PROOF: 'false' },
     log,
   });
   return { endpoint, handler, log };
@@ -47,7 +47,7 @@ const run = async (
   const deploymentId = endpoint.addDeployment('app', 'dg');
   const log = captureLog();
   const handler = createHookHandler('AfterAllowTestTraffic', () => opts.suite ?? sampleAppSuite(), {
-    env: { TEST_LISTENER_URL: listenerUrl, ...opts.env },
+    env: { TEST_LISTENER_URL: listenerUrl, ROUTING_PROOF: 'false', ...opts.env },
     log,
   });
   const executionId = newExecutionId();
@@ -131,7 +131,10 @@ describe('lifecycle hook handler, failure paths', () => {
       () => {
         throw new Error('config/suites/default.yaml:3: checks: too small');
       },
-      { env: { TEST_LISTENER_URL: 'http://127.0.0.1:1' }, log: captureLog() },
+      {
+        env: { TEST_LISTENER_URL: 'http://127.0.0.1:1', ROUTING_PROOF: 'false' },
+        log: captureLog(),
+      },
     );
     const result = await handler(
       {

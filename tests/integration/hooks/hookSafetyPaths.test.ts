@@ -31,7 +31,7 @@ const invoke = async (
   const deploymentId = endpoint.addDeployment('app', 'dg');
   const log = captureLog();
   const handler = createHookHandler('AfterAllowTestTraffic', () => suite, {
-    env: { TEST_LISTENER_URL: listenerUrl },
+    env: { TEST_LISTENER_URL: listenerUrl, ROUTING_PROOF: 'false' },
     log,
     ...(opts.readSecret && { readSecret: opts.readSecret }),
   });
@@ -113,7 +113,7 @@ describe('reporting', () => {
     Object.assign(process.env, localAwsEnv(endpoint.url));
     endpoint.stallNext('PutLifecycleEventHookExecutionStatus', 1);
     const handler = createHookHandler('AfterAllowTestTraffic', () => sampleAppSuite(), {
-      env: { TEST_LISTENER_URL: app.url },
+      env: { TEST_LISTENER_URL: app.url, ROUTING_PROOF: 'false' },
       log: captureLog(),
     });
     const context = contextWithDeadline(20_000);
@@ -137,7 +137,7 @@ describe('reporting', () => {
       httpStatus: 500,
     });
     const handler = createHookHandler('AfterAllowTestTraffic', () => sampleAppSuite(), {
-      env: { TEST_LISTENER_URL: app.url, AWS_MAX_ATTEMPTS: '1' },
+      env: { TEST_LISTENER_URL: app.url, ROUTING_PROOF: 'false', AWS_MAX_ATTEMPTS: '1' },
       log: captureLog(),
     });
     const event = {
@@ -188,7 +188,7 @@ describe('the JSON log of a failing hook', () => {
             checks: [{ name: 'home', path: '/', headers: { Authorization: 'Bearer hunter2' } }],
           }),
         {
-          env: { TEST_LISTENER_URL: app.url, AWS_MAX_ATTEMPTS: '1' },
+          env: { TEST_LISTENER_URL: app.url, ROUTING_PROOF: 'false', AWS_MAX_ATTEMPTS: '1' },
           log: new Logger({ serviceName: 'test' }) as unknown as Log,
         },
       );

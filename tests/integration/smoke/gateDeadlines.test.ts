@@ -92,7 +92,7 @@ describe('the hook with a dead green', () => {
     try {
       const suite = gateSuite(1_500);
       const handler = createHookHandler('AfterAllowTestTraffic', () => suite, {
-        env: { TEST_LISTENER_URL: await closedPortUrl() },
+        env: { TEST_LISTENER_URL: await closedPortUrl(), ROUTING_PROOF: 'false' },
         log: captureLog(),
       });
       const started = performance.now();

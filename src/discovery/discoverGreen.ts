@@ -1,0 +1,207 @@
+/**
+ * Where is green, is the test listener sending traffic only to it, and what is the new revision?
+ * Read from the deployment itself, not from configuration that can drift:
+ *
+ *   1. GetDeployment
+ *   2. GetDeploymentGroup ‖ GetApplicationRevision
+ *   3. DescribeListeners ‖ DescribeLoadBalancers ‖ DescribeRules ‖ DescribeServices ‖
+ *      DescribeTaskDefinition, then DescribeTargetHealth of green's target group
+ *
+ * Listener ports and the load balancer's DNS name are cached per container for a minute; routing,
+ * task sets and everything about the deployment are read afresh every time.
+ */
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import {
+  type Action,
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  DescribeTargetHealthCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { DiscoveryClients } from '../aws/clients';
+import { DiscoveryError } from '../errors';
+import type { Facts } from '../smoke/facts';
+import { awsRead } from './awsRead';
+import { type DeploymentView, readDeployment } from './readDeployment';
+import { factsOf } from './revisionFacts';
+import { type ForwardView, proveRouting, type TaskSetView } from './routingProof';
+
+const LISTENER_TTL_MS = 60_000;
+
+export interface GreenTarget {
+  /** Base URL of the test listener (or the override). */
+  readonly baseUrl: string;
+  readonly facts: Facts;
+  readonly deployment: DeploymentView;
+  /** Absent when the proof is turned off. */
+  readonly routing?: string;
+}
+
+export interface DiscoverOptions {
+  readonly deploymentId: string;
+  /** TEST_LISTENER_URL: used instead of the discovered URL (custom domain, TLS name). */
+  readonly overrideUrl?: string;
+  readonly routingProof: boolean;
+  readonly signal: AbortSignal;
+}
+
+interface ListenerView {
+  readonly port: number;
+  readonly protocol: string;
+  readonly dnsName: string;
+}
+
+/** `…:listener/app/<lb>/<lb-id>/<listener-id>` → `…:loadbalancer/app/<lb>/<lb-id>`. */
+export const loadBalancerArnOf = (listenerArn: string): string =>
+  listenerArn.replace(':listener/', ':loadbalancer/').replace(/\/[^/]+$/, '');
+
+const forwardsOf = (actions: readonly Action[] | undefined): ForwardView[] =>
+  (actions ?? [])
+    .filter((a) => a.Type === 'forward')
+    .flatMap((a) =>
+      a.ForwardConfig?.TargetGroups?.length
+        ? a.ForwardConfig.TargetGroups.map((t) => ({
+            targetGroupArn: t.TargetGroupArn ?? '',
+            weight: t.Weight ?? 1,
+          }))
+        : a.TargetGroupArn
+          ? [{ targetGroupArn: a.TargetGroupArn, weight: 1 }]
+          : [],
+    );
+
+export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date.now()) => {
+  const listenerCache = new Map<string, { at: number; view: ListenerView }>();
+
+  const describeListener = async (arn: string, signal: AbortSignal): Promise<ListenerView> => {
+    const cached = listenerCache.get(arn);
+    if (cached && now() - cached.at < LISTENER_TTL_MS) return cached.view;
+    const [listeners, balancers] = await Promise.all([
+      awsRead('elasticloadbalancing:DescribeListeners', '"*"', signal, (o) =>
+        clients.elb.send(new DescribeListenersCommand({ ListenerArns: [arn] }), o),
+      ),
+      awsRead('elasticloadbalancing:DescribeLoadBalancers', '"*"', signal, (o) =>
+        clients.elb.send(
+          new DescribeLoadBalancersCommand({ LoadBalancerArns: [loadBalancerArnOf(arn)] }),
+          o,
+        ),
+      ),
+    ]);
+    const listener = listeners.Listeners?.[0];
+    const dnsName = balancers.LoadBalancers?.[0]?.DNSName;
+    if (!listener?.Port || !listener.Protocol || !dnsName) {
+      throw new DiscoveryError(`listener ${arn} or its load balancer could not be described`);
+    }
+    const view = { port: listener.Port, protocol: listener.Protocol, dnsName };
+    listenerCache.set(arn, { at: now(), view });
+    return view;
+  };
+
+  const readTaskSets = async (d: DeploymentView, signal: AbortSignal): Promise<TaskSetView[]> => {
+    const answer = await awsRead(
+      'ecs:DescribeServices',
+      `the service ${d.cluster}/${d.service}`,
+      signal,
+      (o) =>
+        clients.ecs.send(
+          new DescribeServicesCommand({ cluster: d.cluster, services: [d.service] }),
+          o,
+        ),
+    );
+    const service = answer.services?.[0];
+    if (!service) throw new DiscoveryError(`ECS service ${d.cluster}/${d.service} was not found`);
+    return (service.taskSets ?? []).map((t) => ({
+      taskDefinition: t.taskDefinition ?? '',
+      status: t.status ?? '',
+      targetGroupArns: (t.loadBalancers ?? []).flatMap((lb) =>
+        lb.targetGroupArn ? [lb.targetGroupArn] : [],
+      ),
+    }));
+  };
+
+  const healthyTargets = async (arn: string, signal: AbortSignal): Promise<number> => {
+    const answer = await awsRead('elasticloadbalancing:DescribeTargetHealth', '"*"', signal, (o) =>
+      clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }), o),
+    );
+    return (answer.TargetHealthDescriptions ?? []).filter(
+      (t) => t.TargetHealth?.State === 'healthy',
+    ).length;
+  };
+
+  const readTestForwards = async (arn: string, signal: AbortSignal): Promise<ForwardView[]> => {
+    const answer = await awsRead('elasticloadbalancing:DescribeRules', '"*"', signal, (o) =>
+      clients.elb.send(new DescribeRulesCommand({ ListenerArn: arn }), o),
+    );
+    return (answer.Rules ?? []).flatMap((r) => forwardsOf(r.Actions));
+  };
+
+  const readTaskDefinition = async (arn: string | undefined, signal: AbortSignal) => {
+    if (!arn) return undefined;
+    const answer = await awsRead('ecs:DescribeTaskDefinition', '"*"', signal, (o) =>
+      clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }), o),
+    );
+    return answer.taskDefinition;
+  };
+
+  const checkOverride = (override: string, test: ListenerView, prod: ListenerView) => {
+    const url = new URL(override);
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    if (port === prod.port && port !== test.port) {
+      throw new DiscoveryError(
+        `TEST_LISTENER_URL ${url.origin} uses port ${port}, the production listener's, not the test listener's (:${test.port}): the hook would test blue; use port ${test.port}`,
+      );
+    }
+  };
+
+  return async (options: DiscoverOptions): Promise<GreenTarget> => {
+    // Reads run concurrently; when one fails (or all are done) the others are cancelled, so no
+    // SDK retry outlives the invocation. Both signals are held here, so `any` cannot lose them.
+    const done = new AbortController();
+    const signal = AbortSignal.any([options.signal, done.signal]);
+    try {
+      return await discover(options, signal);
+    } finally {
+      done.abort();
+    }
+  };
+
+  async function discover(options: DiscoverOptions, signal: AbortSignal): Promise<GreenTarget> {
+    const deployment = await readDeployment(clients, options.deploymentId, signal);
+    const greenTd = deployment.appspec.taskDefinition;
+    const [test, prod, forwards, taskSets, taskDefinition] = await Promise.all([
+      describeListener(deployment.testListenerArn, signal),
+      describeListener(deployment.prodListenerArn, signal),
+      options.routingProof ? readTestForwards(deployment.testListenerArn, signal) : [],
+      options.routingProof ? readTaskSets(deployment, signal) : [],
+      readTaskDefinition(greenTd, signal).catch((error: Error) => error),
+    ]);
+    if (options.overrideUrl) checkOverride(options.overrideUrl, test, prod);
+    let routing: string | undefined;
+    if (options.routingProof) {
+      const live = [...new Set(forwards.filter((f) => f.weight > 0).map((f) => f.targetGroupArn))];
+      const health = new Map(
+        await Promise.all(
+          live.map(async (arn) => [arn, await healthyTargets(arn, signal)] as const),
+        ),
+      );
+      const verdict = proveRouting({
+        testPort: test.port,
+        forwards,
+        taskSets,
+        ...(greenTd && { greenTaskDefinition: greenTd }),
+        healthyTargets: health,
+      });
+      if (!verdict.ok) throw new DiscoveryError(verdict.reason);
+      routing = `test listener :${test.port} forwards only to green's target group, with healthy targets`;
+    }
+    const baseUrl =
+      options.overrideUrl ?? `${test.protocol.toLowerCase()}://${test.dnsName}:${test.port}`;
+    return {
+      baseUrl,
+      deployment,
+      facts: factsOf(deployment, taskDefinition),
+      ...(routing && { routing }),
+    };
+  }
+};
+
+export type GreenDiscovery = ReturnType<typeof createGreenDiscovery>;

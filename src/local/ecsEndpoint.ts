@@ -1,0 +1,138 @@
+/**
+ * A local endpoint that speaks ECS's JSON 1.1 protocol (POST /, X-Amz-Target:
+ * AmazonEC2ContainerServiceV20141113.<Operation>, errors as HTTP 400 {"__type", "message"}), for
+ * the real AWS SDK, from the local world's service, task sets and task definitions. Records every
+ * request; faults can be injected per operation. Loopback only.
+ */
+import type http from 'node:http';
+import type { LocalAwsWorld } from './awsWorld';
+import { LoopbackHttpServer } from './loopback';
+
+const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
+
+export interface EcsRequest {
+  readonly operation: string;
+  readonly body: Record<string, unknown>;
+}
+
+export interface EcsFault {
+  readonly errorType: string;
+  readonly message?: string;
+  readonly httpStatus?: number;
+}
+
+export class LocalEcsEndpoint extends LoopbackHttpServer {
+  public readonly requests: EcsRequest[] = [];
+  private readonly faults = new Map<string, EcsFault[]>();
+
+  public constructor(private readonly world: LocalAwsWorld) {
+    super();
+  }
+
+  public failNext(operation: string, fault: EcsFault, times = 1): void {
+    const queue = this.faults.get(operation) ?? [];
+    for (let i = 0; i < times; i++) queue.push(fault);
+    this.faults.set(operation, queue);
+  }
+
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      } catch {
+        // answered below as an unknown operation
+      }
+      this.requests.push({ operation, body });
+      const fault = this.faults.get(operation)?.shift();
+      const answer = fault
+        ? {
+            status: fault.httpStatus ?? 400,
+            body: { __type: fault.errorType, message: fault.message ?? 'injected' },
+          }
+        : this.answer(operation, body);
+      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(answer.body));
+    });
+  }
+
+  private answer(
+    operation: string,
+    body: Record<string, unknown>,
+  ): { status: number; body: unknown } {
+    const w = this.world;
+    switch (operation) {
+      case 'DescribeServices': {
+        const names = Array.isArray(body.services) ? body.services.map(String) : [];
+        const clusterOk = body.cluster === w.group.cluster || body.cluster === w.clusterArn;
+        const found = names.filter(
+          (n) => clusterOk && (n === w.group.service || n === w.serviceArn),
+        );
+        return {
+          status: 200,
+          body: {
+            services: found.map(() => ({
+              serviceArn: w.serviceArn,
+              serviceName: w.group.service,
+              clusterArn: w.clusterArn,
+              status: 'ACTIVE',
+              deploymentController: { type: 'CODE_DEPLOY' },
+              taskSets: w.taskSets.map((t) => ({
+                id: t.id,
+                taskSetArn: `${w.serviceArn.replace(':service/', ':task-set/')}/${t.id}`,
+                taskDefinition: t.taskDefinition,
+                status: t.status,
+                loadBalancers: [
+                  { targetGroupArn: t.targetGroupArn, containerName: 'app', containerPort: 80 },
+                ],
+              })),
+            })),
+            failures: names
+              .filter((n) => !found.includes(n))
+              .map((n) => ({ arn: n, reason: 'MISSING' })),
+          },
+        };
+      }
+      case 'DescribeTaskDefinition': {
+        const ref = String(body.taskDefinition ?? '');
+        const td = [...w.taskDefinitions.values()].find(
+          (t) => t.arn === ref || `${t.family}:${t.revision}` === ref,
+        );
+        if (!td) {
+          return {
+            status: 400,
+            body: { __type: 'ClientException', message: 'Unable to describe task definition.' },
+          };
+        }
+        return {
+          status: 200,
+          body: {
+            taskDefinition: {
+              taskDefinitionArn: td.arn,
+              family: td.family,
+              revision: td.revision,
+              status: 'ACTIVE',
+              containerDefinitions: td.containers.map((c) => ({
+                name: c.name,
+                image: c.image,
+                environment: Object.entries(c.environment).map(([name, value]) => ({
+                  name,
+                  value,
+                })),
+              })),
+            },
+          },
+        };
+      }
+      default:
+        return {
+          status: 400,
+          body: { __type: 'UnknownOperationException', message: `${operation} is not simulated` },
+        };
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * A whole ECS blue/green deployment on loopback, as one consistent world: blue (:41) and green
+ * (:42) sample apps, a production and a test listener (switchable proxies whose ports are the
+ * world's listener ports), and local CodeDeploy, ELBv2 and ECS endpoints that describe exactly
+ * that. Routing a listener changes the proxy and what ELBv2 reports, together. Used by the
+ * tests, the rehearsal and the bench.
+ */
+import { LocalAwsWorld, WORLD_REGION } from './awsWorld';
+import { LocalCodeDeployEndpoint } from './codeDeployEndpoint';
+import { LocalEcsEndpoint } from './ecsEndpoint';
+import { LocalElbv2Endpoint } from './elbv2Endpoint';
+import { SampleApp, type SampleAppOptions } from './sampleApp';
+import { SwitchableProxy } from './switchableProxy';
+
+export interface LoopbackDeploymentOptions {
+  readonly blue?: Partial<SampleAppOptions>;
+  readonly green?: Partial<SampleAppOptions>;
+}
+
+export type Side = 'blue' | 'green';
+
+export class LoopbackDeployment {
+  private constructor(
+    public readonly world: LocalAwsWorld,
+    public readonly codeDeploy: LocalCodeDeployEndpoint,
+    public readonly elb: LocalElbv2Endpoint,
+    public readonly ecs: LocalEcsEndpoint,
+    public readonly blueApp: SampleApp,
+    public readonly greenApp: SampleApp,
+    public readonly production: SwitchableProxy,
+    public readonly test: SwitchableProxy,
+  ) {}
+
+  public static async start(options: LoopbackDeploymentOptions = {}): Promise<LoopbackDeployment> {
+    const blueApp = new SampleApp({ version: 'v1', ...options.blue });
+    const greenApp = new SampleApp({ version: 'v2', ...options.green });
+    await Promise.all([blueApp.start(), greenApp.start()]);
+    const blueTarget = { label: 'v1 (blue, tg-1)', url: blueApp.url };
+    const production = new SwitchableProxy('production :80', blueTarget);
+    const test = new SwitchableProxy('test :8080', blueTarget);
+    await Promise.all([production.start(), test.start()]);
+    const port = (p: SwitchableProxy) => Number(new URL(p.url).port);
+    const world = new LocalAwsWorld({ prodPort: port(production), testPort: port(test) });
+    const codeDeploy = new LocalCodeDeployEndpoint({ world });
+    const elb = new LocalElbv2Endpoint(world);
+    const ecs = new LocalEcsEndpoint(world);
+    await Promise.all([codeDeploy.start(), elb.start(), ecs.start()]);
+    return new LoopbackDeployment(world, codeDeploy, elb, ecs, blueApp, greenApp, production, test);
+  }
+
+  /** The standard variables that point the real SDK clients at the local endpoints. */
+  public awsEnv(): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL_CODEDEPLOY: this.codeDeploy.url,
+      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: this.elb.url,
+      AWS_ENDPOINT_URL_ECS: this.ecs.url,
+      AWS_REGION: WORLD_REGION,
+      AWS_ACCESS_KEY_ID: 'loopback',
+      AWS_SECRET_ACCESS_KEY: 'loopback',
+    };
+  }
+
+  /** A new deployment of green, in progress, as CodeDeploy starts it. */
+  public startDeployment(): string {
+    const g = this.world.group;
+    return this.codeDeploy.addDeployment(g.applicationName, g.deploymentGroupName, 'InProgress', {
+      appSpecContent: this.world.appSpecFor(this.world.green),
+    });
+  }
+
+  public label(side: Side): string {
+    return side === 'blue' ? 'v1 (blue, tg-1)' : 'v2 (green, tg-2)';
+  }
+
+  /** Points a listener at blue or green: the proxy and what ELBv2 reports, together. */
+  public route(listener: 'production' | 'test', side: Side): void {
+    const proxy = listener === 'production' ? this.production : this.test;
+    const app = side === 'blue' ? this.blueApp : this.greenApp;
+    proxy.switchTo({ label: this.label(side), url: app.url });
+    this.world.route(
+      listener === 'production' ? this.world.prodListener : this.world.testListener,
+      side === 'blue' ? this.world.tg1 : this.world.tg2,
+    );
+  }
+
+  public async stop(): Promise<void> {
+    await Promise.all(
+      [
+        this.codeDeploy,
+        this.elb,
+        this.ecs,
+        this.production,
+        this.test,
+        this.blueApp,
+        this.greenApp,
+      ].map((s) => s.stop()),
+    );
+  }
+}
