@@ -51,6 +51,11 @@ class PreflightPlugin {
     const g = loadTs('../src/config/packageGrants.ts');
     const role = g.rolePolicies(resources, 'HookFunctionRole');
     g.setInlinePolicy(role, g.SECRETS_POLICY_NAME, g.secretReadStatements(secretRefs));
+    g.setInlinePolicy(
+      role,
+      g.REVISIONS_POLICY_NAME,
+      g.revisionReadStatements(g.splitNames(this.serverless.service.custom?.revisionBuckets)),
+    );
     const inVpc = Object.values(this.serverless.service.functions ?? {}).some((fn) => fn.vpc);
     if (inVpc) g.ensureManagedPolicy(role, g.ENI_MANAGEMENT_POLICY);
   }

@@ -27,13 +27,22 @@ export interface CallTargets {
   readonly deploymentGroups: readonly DeploymentGroupRef[];
   /** The secrets the suite's headers reference (hooks). */
   readonly secrets: readonly SecretRef[];
+  /** The ECS services whose deployments the hooks discover. */
+  readonly ecsServices?: ReadonlyArray<{ readonly cluster: string; readonly service: string }>;
+  /** Buckets of S3 revisions (hooks). */
+  readonly revisionBuckets?: readonly string[];
   /** The alarm function's on-failure destination. */
   readonly failedDeliveryQueue?: string;
 }
 
 /** The CodeDeploy operations each kind of function calls, by their API names. */
 export const CODEDEPLOY_OPERATIONS: Readonly<Record<FunctionKind, readonly string[]>> = {
-  hook: ['PutLifecycleEventHookExecutionStatus'],
+  hook: [
+    'GetDeployment',
+    'GetDeploymentGroup',
+    'GetApplicationRevision',
+    'PutLifecycleEventHookExecutionStatus',
+  ],
   alarm: ['ListDeployments', 'BatchGetDeployments', 'StopDeployment'],
 };
 
@@ -71,10 +80,57 @@ const secretCall = (t: CallTargets, ref: SecretRef): AwsCall =>
         why: `a check header reads secret ${ref.secretsManager}`,
       };
 
+/** Discovery's reads (src/discovery): the deployment, its listeners, task sets and revision. */
+const discoveryCalls = (t: CallTargets): AwsCall[] => [
+  ...t.deploymentGroups.flatMap((g) => [
+    {
+      action: 'codedeploy:GetDeployment',
+      resource: arn(
+        t,
+        'codedeploy',
+        `deploymentgroup:${g.applicationName}/${g.deploymentGroupName}`,
+      ),
+      why: 'discovery reads the deployment',
+    },
+    {
+      action: 'codedeploy:GetDeploymentGroup',
+      resource: arn(
+        t,
+        'codedeploy',
+        `deploymentgroup:${g.applicationName}/${g.deploymentGroupName}`,
+      ),
+      why: 'discovery reads the listeners and the ECS service of the group',
+    },
+    {
+      action: 'codedeploy:GetApplicationRevision',
+      resource: arn(t, 'codedeploy', `application:${g.applicationName}`),
+      why: 'the appspec names the new task definition',
+    },
+  ]),
+  ...(t.ecsServices ?? []).map((e) => ({
+    action: 'ecs:DescribeServices',
+    resource: arn(t, 'ecs', `service/${e.cluster}/${e.service}`),
+    why: 'the task sets tell green from blue',
+  })),
+  ...[
+    'ecs:DescribeTaskDefinition',
+    'elasticloadbalancing:DescribeListeners',
+    'elasticloadbalancing:DescribeLoadBalancers',
+    'elasticloadbalancing:DescribeRules',
+    'elasticloadbalancing:DescribeTargetHealth',
+  ].map((action) => ({ action, resource: '*', why: 'discovery and the routing proof' })),
+  ...(t.revisionBuckets ?? []).map((bucket) => ({
+    action: 's3:GetObject',
+    resource: `arn:${t.partition}:s3:::${bucket}/appspec.yaml`,
+    why: 'an S3 revision is read from its bucket',
+  })),
+];
+
 export const awsCallsOf = (kind: FunctionKind, t: CallTargets): AwsCall[] => {
   if (kind === 'hook') {
     return [
       ...logCalls(t),
+      ...discoveryCalls(t),
       {
         action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
         resource: '*',

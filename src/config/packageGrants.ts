@@ -176,3 +176,19 @@ export const setListedGroups = (
   const unique = new Map(groups.map((g) => [`${g.applicationName}/${g.deploymentGroupName}`, g]));
   statement.Resource = [...unique.values()].map(deploymentGroupArn);
 };
+
+export const REVISIONS_POLICY_NAME = 'read-s3-revisions';
+
+/** s3:GetObject on the objects of exactly the buckets the stage names. */
+export const revisionReadStatements = (buckets: readonly string[]): Json[] =>
+  buckets.length
+    ? [
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: buckets.map((b) => ({
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${b}/*`]],
+          })),
+        },
+      ]
+    : [];

@@ -21,7 +21,7 @@ export interface ElbFault {
   readonly httpStatus?: number;
 }
 
-const escape = (text: string) =>
+const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Objects become elements, arrays become `<member>` lists, as the Query protocol writes them. */
@@ -33,7 +33,7 @@ export const toXml = (value: unknown): string => {
       .map(([k, v]) => `<${k}>${toXml(v)}</${k}>`)
       .join('');
   }
-  return escape(String(value));
+  return escapeXml(String(value));
 };
 
 /** `Name.member.1`, `Name.member.2`… */
@@ -94,7 +94,7 @@ export class LocalElbv2Endpoint extends LoopbackHttpServer {
   }
 
   private error(code: string, message = code): string {
-    return `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${escape(code)}</Code><Message>${escape(message)}</Message></Error><RequestId>local-${this.requests.length}</RequestId></ErrorResponse>`;
+    return `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>local-${this.requests.length}</RequestId></ErrorResponse>`;
   }
 
   private answer(

@@ -7,6 +7,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { type AwsCall, awsCallsOf, type CallTargets } from '../../src/config/awsCalls';
 import { readAlarmSettings } from '../../src/config/env';
+import { splitNames } from '../../src/config/packageGrants';
 import { FUNCTION_KINDS } from '../../src/config/preflight';
 import type { SecretRef } from '../../src/smoke/schema';
 
@@ -146,7 +147,15 @@ export const functionsOf = (resources: Resources): FunctionUnderTest[] =>
     });
 
 /** The calls a function makes, derived from its environment and the suite's secrets. */
-export const callsOf = (fn: FunctionUnderTest, secrets: readonly SecretRef[]): AwsCall[] => {
+export const callsOf = (
+  fn: FunctionUnderTest,
+  secrets: readonly SecretRef[],
+  revisionBuckets: readonly string[] = [],
+): AwsCall[] => {
+  const hookGroup = {
+    applicationName: fn.env.CODEDEPLOY_APPLICATION_NAME ?? '',
+    deploymentGroupName: fn.env.CODEDEPLOY_DEPLOYMENT_GROUP_NAME ?? '',
+  };
   const targets: CallTargets = {
     ...SAMPLE,
     functionName: fn.functionName,
@@ -156,8 +165,14 @@ export const callsOf = (fn: FunctionUnderTest, secrets: readonly SecretRef[]): A
             const settings = readAlarmSettings(fn.env);
             return [settings.defaultGroup, ...[...settings.routes.values()].flat()];
           })()
-        : [],
+        : [hookGroup],
     secrets: fn.kind === 'hook' ? secrets : [],
+    ...(fn.kind === 'hook' && {
+      ecsServices: [
+        { cluster: fn.env.ECS_CLUSTER_NAME ?? '', service: fn.env.ECS_SERVICE_NAME ?? '' },
+      ],
+      revisionBuckets: splitNames(revisionBuckets.join(',')),
+    }),
     ...(fn.failedDeliveryQueue && { failedDeliveryQueue: fn.failedDeliveryQueue }),
   };
   return awsCallsOf(fn.kind, targets);

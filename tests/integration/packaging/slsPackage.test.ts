@@ -4,8 +4,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LoopbackDeployment } from '../../../src/local/loopbackDeployment';
 import { contextWithDeadline } from '../../helpers/lambda';
-import { localAwsEnv, startApp, startCodeDeploy } from '../../helpers/localServers';
 import {
   type CloudFormationTemplate,
   copyProject,
@@ -62,7 +62,10 @@ describe('sls package, dev stage defaults', () => {
       expect(
         (f.Properties.Environment as { Variables: Record<string, string> }).Variables,
       ).toMatchObject({
-        TEST_LISTENER_URL: 'http://test-listener.invalid:8080',
+        TEST_LISTENER_URL: '',
+        ROUTING_PROOF: 'true',
+        ECS_CLUSTER_NAME: 'sample-cluster',
+        ECS_SERVICE_NAME: 'sample-website',
         HOOK_SAFETY_MARGIN_MS: '10000',
         NODE_OPTIONS: '--enable-source-maps',
       });
@@ -71,7 +74,7 @@ describe('sls package, dev stage defaults', () => {
 
   it('lets the hooks report (on "*", the only resource IAM matches for it) and write only their own logs', () => {
     const statements = statementsOf(template, 'HookFunctionRole');
-    expect(statements).toHaveLength(2);
+    expect(statements).toHaveLength(6);
     const report = statements.find(
       (s) => s.Action === 'codedeploy:PutLifecycleEventHookExecutionStatus',
     );
@@ -89,14 +92,16 @@ describe('sls package, dev stage defaults', () => {
     );
   });
 
-  it('bundles a handler that really works: Succeeded for a healthy app, through the local endpoint', async () => {
+  it('bundles a handler that really works: discovers green, proves the routing, reports Succeeded', async () => {
     const artifact = await extractArtifact(dir, 'afterAllowTestTraffic');
-    const app = await startApp();
-    const endpoint = await startCodeDeploy();
-    const deploymentId = endpoint.addDeployment('app', 'dg');
+    const world = await LoopbackDeployment.start();
+    const endpoint = world.codeDeploy;
+    const app = world.greenApp;
+    world.route('test', 'green');
+    const deploymentId = world.startDeployment();
     const saved = { ...process.env };
-    Object.assign(process.env, localAwsEnv(endpoint.url), {
-      TEST_LISTENER_URL: app.url,
+    Object.assign(process.env, world.awsEnv(), {
+      ROUTING_PROOF: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     try {
@@ -125,6 +130,7 @@ describe('sls package, dev stage defaults', () => {
       expect((error.cause as Error).constructor.name).toBe('InvalidDeploymentIdException');
     } finally {
       process.env = saved;
+      await world.stop();
     }
   });
 });
@@ -323,8 +329,8 @@ describe('sls package refuses a stage that would break at deploy time', () => {
       PolicyName: string;
     }>;
     expect(policies.map((p) => p.PolicyName).sort()).toEqual([
+      'discover-and-report',
       'read-smoke-suite-secrets',
-      'report-lifecycle-hook-status',
     ]);
     expect(text).toContain(':secret:app/token-??????');
     expect(
