@@ -42,7 +42,11 @@ export const buildProgram = (setExitCode: (code: number) => void): Command => {
       '--alarm',
       'fire a CloudWatch alarm during the wait before blue ends, to show the rollback',
     )
-    .option('--stage <stage>', 'stage whose smoke suite the hooks run', 'dev')
+    .option(
+      '--stage <stage>',
+      "run this stage's smoke suite instead of config/suites/rehearsal.yaml",
+    )
+    .option('--suite <file>', 'run this suite file instead of config/suites/rehearsal.yaml')
     .option(
       '--wait <seconds>',
       'the wait before the blue task set ends (an hour by default in AWS)',
@@ -59,7 +63,8 @@ export const buildProgram = (setExitCode: (code: number) => void): Command => {
       async (options: {
         green: GreenBehaviour;
         alarm?: boolean;
-        stage: string;
+        stage?: string;
+        suite?: string;
         wait: number;
         hookTimeout: number;
       }) => {

@@ -171,6 +171,8 @@ export interface HookSettings {
   readonly testListenerUrl?: string;
   /** Prove the test listener routes only to green before any check (ROUTING_PROOF). */
   readonly routingProof: boolean;
+  /** The deployment group this function serves; a deployment of another group is refused. */
+  readonly serves?: DeploymentGroupRef;
   readonly safetyMarginMs: number;
   readonly sdk: SdkSettings;
 }
@@ -194,8 +196,12 @@ export const readHookSettings = (
 ): HookSettings => {
   const reader = new EnvReader(env, options);
   const testListenerUrl = reader.optionalHttpUrl('TEST_LISTENER_URL');
+  const applicationName = reader.optionalString('CODEDEPLOY_APPLICATION_NAME');
+  const deploymentGroupName = reader.optionalString('CODEDEPLOY_DEPLOYMENT_GROUP_NAME');
   return reader.done('Invalid lifecycle hook environment', {
     ...(testListenerUrl && { testListenerUrl }),
+    ...(applicationName &&
+      deploymentGroupName && { serves: { applicationName, deploymentGroupName } }),
     routingProof: reader.boolean('ROUTING_PROOF', ENV_DEFAULTS.ROUTING_PROOF),
     safetyMarginMs: reader.positiveInt(
       'HOOK_SAFETY_MARGIN_MS',

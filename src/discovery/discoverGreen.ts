@@ -42,6 +42,8 @@ export interface DiscoverOptions {
   /** TEST_LISTENER_URL: used instead of the discovered URL (custom domain, TLS name). */
   readonly overrideUrl?: string;
   readonly routingProof: boolean;
+  /** The group the function serves: a deployment of another group is refused. */
+  readonly serves?: { readonly applicationName: string; readonly deploymentGroupName: string };
   readonly signal: AbortSignal;
 }
 
@@ -166,6 +168,16 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
 
   async function discover(options: DiscoverOptions, signal: AbortSignal): Promise<GreenTarget> {
     const deployment = await readDeployment(clients, options.deploymentId, signal);
+    const serves = options.serves;
+    if (
+      serves &&
+      (serves.applicationName !== deployment.applicationName ||
+        serves.deploymentGroupName !== deployment.deploymentGroupName)
+    ) {
+      throw new DiscoveryError(
+        `deployment ${options.deploymentId} belongs to ${deployment.applicationName}/${deployment.deploymentGroupName}, which this function does not serve (it serves ${serves.applicationName}/${serves.deploymentGroupName}, the stage's codeDeployApplication and codeDeployDeploymentGroup params); point that group's appspec at its own stage's hooks`,
+      );
+    }
     const greenTd = deployment.appspec.taskDefinition;
     const [test, prod, forwards, taskSets, taskDefinition] = await Promise.all([
       describeListener(deployment.testListenerArn, signal),

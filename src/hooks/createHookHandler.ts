@@ -136,6 +136,7 @@ export const createHookHandler = (
               overrideUrl: config.settings.testListenerUrl,
             }),
             routingProof: config.settings.routingProof,
+            ...(config.settings.serves && { serves: config.settings.serves }),
             signal,
           });
           log.info('Green discovered', {

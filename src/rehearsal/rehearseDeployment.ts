@@ -1,7 +1,8 @@
 /**
  * Rehearses a whole ECS blue/green deployment on loopback, with no AWS account: a blue (v1) and
- * a green (v2) sample app, a production and a test listener (switchable proxies), and the local
- * CodeDeploy endpoint. It walks CodeDeploy's ECS lifecycle in order and invokes the project's
+ * a green (v2) sample app, a production and a test listener (switchable proxies), and local
+ * CodeDeploy, ELBv2 and ECS endpoints describing them (src/local/loopbackDeployment.ts). The
+ * hooks get no listener URL: they discover green from the deployment, as deployed. It walks CodeDeploy's ECS lifecycle in order and invokes the project's
  * real handlers as CodeDeploy would: hook event in, status report out through the AWS SDK; and,
  * with `alarm`, an alarm notification at the alarm handler during the wait before blue ends.
  */
@@ -9,9 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAlarmHandler } from '../alarm/createAlarmHandler';
 import { createHookHandler } from '../hooks/createHookHandler';
-import { LocalCodeDeployEndpoint } from '../local/codeDeployEndpoint';
-import { type AppBehaviour, SampleApp } from '../local/sampleApp';
-import { type ProxyTarget, SwitchableProxy } from '../local/switchableProxy';
+import { LoopbackDeployment } from '../local/loopbackDeployment';
+import type { SampleAppOptions } from '../local/sampleApp';
 import { silentLog } from '../logging/logger';
 import type { SuiteProgress } from '../smoke/runSmokeSuite';
 import type { HookName, Suite } from '../smoke/schema';
@@ -21,12 +21,26 @@ export const GREEN_BEHAVIOURS = [
   'broken',
   'slow-start',
   'hang',
-] as const satisfies readonly AppBehaviour[];
+  // The test listener is left on blue: the routing proof must catch it.
+  'misrouted',
+  // Green answers healthy but runs the old version: the suite's image-tag check must catch it.
+  'wrong-version',
+] as const;
 export type GreenBehaviour = (typeof GREEN_BEHAVIOURS)[number];
 
-const APPLICATION = 'AppECS-rehearsal-sample-website';
-const DEPLOYMENT_GROUP = 'DgpECS-rehearsal-sample-website';
 const ALARM_NAME = 'sample-website-rehearsal-target-5xx';
+
+/** How the green sample app behaves for each rehearsal mode. */
+const greenApp = (green: GreenBehaviour, startupMs: number): Partial<SampleAppOptions> => {
+  switch (green) {
+    case 'misrouted':
+      return {};
+    case 'wrong-version':
+      return { version: 'v1' };
+    default:
+      return { behaviour: green, startupMs };
+  }
+};
 
 export interface RehearsalOptions {
   readonly suite: Suite;
@@ -63,17 +77,11 @@ export interface RehearsalResult {
   readonly durationMs: number;
 }
 
-/** The SDK finds the local endpoint the way a deployed function finds CodeDeploy: in its environment. */
-const withLocalAwsEnvironment = async <T>(
-  endpointUrl: string,
+/** The SDK finds the local endpoints the way a deployed function finds AWS: in its environment. */
+const withEnvironment = async <T>(
+  vars: Record<string, string>,
   work: () => Promise<T>,
 ): Promise<T> => {
-  const vars: Record<string, string> = {
-    AWS_ENDPOINT_URL_CODEDEPLOY: endpointUrl,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'rehearsal',
-    AWS_SECRET_ACCESS_KEY: 'rehearsal',
-  };
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
   Object.assign(process.env, vars);
   try {
@@ -89,35 +97,21 @@ const withLocalAwsEnvironment = async <T>(
 export const rehearseDeployment = async (options: RehearsalOptions): Promise<RehearsalResult> => {
   const started = performance.now();
   const emit = options.onEvent;
-  const blueApp = new SampleApp({ version: 'v1' });
-  const greenApp = new SampleApp({
-    version: 'v2',
-    behaviour: options.green,
-    startupMs: options.slowStartMs,
+  const world = await LoopbackDeployment.start({
+    green: greenApp(options.green, options.slowStartMs),
   });
-  const endpoint = new LocalCodeDeployEndpoint();
-  const running: Array<{ stop(): Promise<void> }> = [];
+  const { codeDeploy: endpoint, production, test } = world;
+  const group = world.world.group;
   try {
-    await endpoint.start();
-    running.push(endpoint);
-    await blueApp.start();
-    running.push(blueApp);
-    const blue: ProxyTarget = { label: 'v1 (blue, tg-1)', url: blueApp.url };
-    const production = new SwitchableProxy('production :80', blue);
-    const test = new SwitchableProxy('test :8080', blue);
-    await production.start();
-    await test.start();
-    running.push(production, test);
-    const showListeners = () =>
-      emit({ type: 'listeners', production: production.target.label, test: test.target.label });
-
-    return await withLocalAwsEnvironment(endpoint.url, async () => {
-      const deploymentId = endpoint.addDeployment(APPLICATION, DEPLOYMENT_GROUP, 'InProgress');
+    return await withEnvironment(world.awsEnv(), async () => {
+      const deploymentId = world.startDeployment();
       emit({
         type: 'step',
         step: 'Start',
-        detail: `deployment ${deploymentId}: blue v1 serves both listeners`,
+        detail: `deployment ${deploymentId}: blue v1 (task definition :41) serves both listeners`,
       });
+      const showListeners = () =>
+        emit({ type: 'listeners', production: production.target.label, test: test.target.label });
       showListeners();
 
       const finish = (outcome: RehearsalResult['outcome'], reason?: string): RehearsalResult => ({
@@ -127,8 +121,8 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
         durationMs: performance.now() - started,
       });
       const rollBack = (reason: string): RehearsalResult => {
-        production.switchTo(blue);
-        test.switchTo(blue);
+        world.route('production', 'blue');
+        world.route('test', 'blue');
         const deployment = endpoint.deployments.get(deploymentId);
         if (deployment && deployment.status !== 'Stopped') deployment.status = 'Failed';
         emit({ type: 'rollback', reason });
@@ -136,28 +130,37 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
         return finish('rolled-back', reason);
       };
 
-      await greenApp.start();
-      running.push(greenApp);
-      const green: ProxyTarget = { label: 'v2 (green, tg-2)', url: greenApp.url };
       emit({
         type: 'step',
         step: 'Install',
-        detail: `green task set v2 (${options.green}) registered on tg-2`,
+        detail: `green task set v2 (task definition :42, ${options.green}) registered on tg-2`,
       });
-
-      test.switchTo(green);
-      emit({ type: 'step', step: 'AllowTestTraffic', detail: 'test listener now routes to green' });
+      if (options.green === 'misrouted') {
+        emit({
+          type: 'step',
+          step: 'AllowTestTraffic',
+          detail: 'the test listener rule was not switched: it still forwards to tg-1 (blue)',
+        });
+      } else {
+        world.route('test', 'green');
+        emit({
+          type: 'step',
+          step: 'AllowTestTraffic',
+          detail: 'test listener now routes to green',
+        });
+      }
       showListeners();
 
       for (const hook of ['AfterAllowTestTraffic', 'BeforeAllowTraffic'] as const) {
         emit({
           type: 'step',
           step: hook,
-          detail: `invoking the ${hook} hook Lambda (deadline ${options.hookTimeoutMs / 1000} s)`,
+          detail: `invoking the ${hook} hook Lambda (deadline ${options.hookTimeoutMs / 1000} s); it finds green from the deployment`,
         });
         const handler = createHookHandler(hook, () => options.suite, {
           env: {
-            TEST_LISTENER_URL: test.url,
+            CODEDEPLOY_APPLICATION_NAME: group.applicationName,
+            CODEDEPLOY_DEPLOYMENT_GROUP_NAME: group.deploymentGroupName,
             HOOK_SAFETY_MARGIN_MS: String(options.safetyMarginMs),
           },
           log: silentLog,
@@ -165,21 +168,28 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
         });
         const executionId = randomUUID();
         const deadline = Date.now() + options.hookTimeoutMs;
+        let reason: string | undefined;
         try {
-          await handler(
+          const result = await handler(
             { DeploymentId: deploymentId, LifecycleEventHookExecutionId: executionId },
             { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) },
           );
+          reason = result.reason;
         } catch {
           // What CodeDeploy received is what counts, read below.
         }
         const status = endpoint.hookStatuses.get(executionId) ?? 'no report';
-        const reason = status === 'Succeeded' ? undefined : `${hook} hook reported ${status}`;
-        emit({ type: 'hook-reported', hook, status, ...(reason && { reason }) });
-        if (reason) return rollBack(reason);
+        const failed = status === 'Succeeded' ? undefined : `${hook} hook reported ${status}`;
+        emit({
+          type: 'hook-reported',
+          hook,
+          status,
+          ...(failed && { reason: reason ? `${failed}: ${reason}` : failed }),
+        });
+        if (failed) return rollBack(reason ? `${failed}: ${reason}` : failed);
       }
 
-      production.switchTo(green);
+      world.route('production', 'green');
       emit({
         type: 'step',
         step: 'AllowTraffic',
@@ -205,8 +215,8 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
           });
           const alarmHandler = createAlarmHandler({
             env: {
-              CODEDEPLOY_APPLICATION_NAME: APPLICATION,
-              CODEDEPLOY_DEPLOYMENT_GROUP_NAME: DEPLOYMENT_GROUP,
+              CODEDEPLOY_APPLICATION_NAME: group.applicationName,
+              CODEDEPLOY_DEPLOYMENT_GROUP_NAME: group.deploymentGroupName,
             },
             log: silentLog,
           });
@@ -219,8 +229,7 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
         await sleep(100);
       }
 
-      await blueApp.stop();
-      running.splice(running.indexOf(blueApp), 1);
+      world.blueApp.setBehaviour('hang');
       const deployment = endpoint.deployments.get(deploymentId);
       if (deployment) deployment.status = 'Succeeded';
       emit({
@@ -231,7 +240,7 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
       return finish('succeeded');
     });
   } finally {
-    await Promise.all(running.map((s) => s.stop()));
+    await world.stop();
   }
 };
 

@@ -5,6 +5,7 @@ import {
   type RehearsalEvent,
   rehearseDeployment,
 } from '../../rehearsal/rehearseDeployment';
+import { loadSuiteFile, suiteFilePath } from '../../smoke/loadSuite';
 import { EXIT } from '../errors';
 import { findProjectRoot, loadStageSuite } from '../project';
 import type { Terminal } from '../terminal';
@@ -12,7 +13,8 @@ import type { Terminal } from '../terminal';
 export interface RehearseOptions {
   readonly green: GreenBehaviour;
   readonly alarm?: boolean;
-  readonly stage: string;
+  readonly stage?: string;
+  readonly suite?: string;
   readonly wait: number;
   readonly hookTimeout: number;
 }
@@ -76,7 +78,11 @@ export const runRehearseCommand = async (
   options: RehearseOptions,
   term: Terminal,
 ): Promise<number> => {
-  const suite = loadStageSuite(findProjectRoot(), options.stage);
+  const root = findProjectRoot();
+  // The rehearsal's own suite checks the image tag (a revision fact); --stage runs a stage's.
+  const suite = options.stage
+    ? loadStageSuite(root, options.stage)
+    : loadSuiteFile(options.suite ?? suiteFilePath(root, 'rehearsal'));
   const started = performance.now();
   term.line(
     `Rehearsing an ECS blue/green deployment on loopback: green is ${options.green}${options.alarm ? ', an alarm fires during the wait' : ''}`,

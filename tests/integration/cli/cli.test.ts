@@ -243,3 +243,23 @@ describe('smoke under real-world conditions', () => {
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('interrupted');
   });
 });
+
+describe('rehearse with discovery', () => {
+  it('--green misrouted: the routing proof fails, exit 1, production on blue', async () => {
+    const { code, stdout } = await cli('rehearse', '--green', 'misrouted', '--wait', '1');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /test listener :\d+ forwards to sample-website-tg-1, which serves the blue task set \(task definition sample-website:41\), not green \(:42\)/,
+    );
+    expect(stdout).toMatch(/production serves v1 \(blue, tg-1\)\n$/);
+  });
+
+  it('--green wrong-version: green answers healthy with the old version, exit 1', async () => {
+    const { code, stdout } = await cli('rehearse', '--green', 'wrong-version', '--wait', '1');
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      'check "runs the deployed image" failed: JSON field version is "v1", expected "v2"',
+    );
+    expect(stdout).not.toContain('production -> v2');
+  });
+});

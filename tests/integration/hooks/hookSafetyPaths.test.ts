@@ -55,10 +55,10 @@ describe('a hook never reports Succeeded when it could not judge green', () => {
     const { endpoint, result } = await invoke(await closedPortUrl(), suite);
     expect(result.reason).toMatch(/^readiness gate: GET \/ never gave a definite answer/);
     expect(reported(endpoint)).toEqual(['Failed']);
-    // the hook called nothing but the report (the IAM simulator test proves exactly these)
-    expect(new Set(endpoint.requests.map((r) => r.operation))).toEqual(
-      new Set(CODEDEPLOY_OPERATIONS.hook),
-    );
+    // the hook called only operations it declares (the IAM simulator test proves exactly these)
+    const received = endpoint.requests.map((r) => r.operation);
+    expect(received.filter((op) => !CODEDEPLOY_OPERATIONS.hook.includes(op))).toEqual([]);
+    expect(received).toContain('PutLifecycleEventHookExecutionStatus');
   });
 
   it('reports Failed when a secret cannot be read, naming the secret and the likely cause', async () => {
