@@ -75,10 +75,15 @@ export const buildProgram = (setExitCode: (code: number) => void): Command => {
   program
     .command('smoke')
     .description("Run a stage's smoke suite against any URL, with the engine the hook Lambdas use")
-    .requiredOption(
+    .option(
       '--url <url>',
-      'base URL of the app under test, e.g. http://my-alb-123.elb.amazonaws.com:8080',
+      'base URL of the app under test, e.g. http://my-alb-123.elb.amazonaws.com:8080 (with --deployment: an override)',
     )
+    .option(
+      '--deployment <id>',
+      'run the suite as the hook would for this CodeDeploy deployment: find green, prove the routing, use revision facts (your AWS credentials)',
+    )
+    .option('--no-routing-proof', 'with --deployment: skip the routing proof')
     .addOption(
       new Option('--hook <hook>', "which hook's checks to run")
         .choices(HOOK_NAMES)
@@ -91,7 +96,9 @@ export const buildProgram = (setExitCode: (code: number) => void): Command => {
     .option('--timeout <ms>', 'time budget for the whole suite', positiveInt, 120_000)
     .action(
       async (options: {
-        url: string;
+        url?: string;
+        deployment?: string;
+        routingProof?: boolean;
         hook: HookName;
         stage: string;
         suite?: string;

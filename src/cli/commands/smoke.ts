@@ -1,6 +1,11 @@
 /** `smoke`: the stage's suite against any URL, with exactly the engine the hook Lambdas use. */
 import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { createDiscoveryClients } from '../../aws/clients';
+import { ENV_DEFAULTS } from '../../config/env';
+import { createGreenDiscovery } from '../../discovery/discoverGreen';
+import { DiscoveryError } from '../../errors';
 import { maskUrl, parseBaseUrl } from '../../smoke/baseUrl';
+import { type Facts, NO_FACTS } from '../../smoke/facts';
 import { runSmokeSuite, type SuiteResult } from '../../smoke/runSmokeSuite';
 import type { HookName } from '../../smoke/schema';
 import { deadline } from '../../time/deadline';
@@ -10,7 +15,12 @@ import { findProjectRoot, loadStageSuite } from '../project';
 import { formatTable, type Terminal } from '../terminal';
 
 export interface SmokeOptions {
-  readonly url: string;
+  /** Base URL; with `deployment`, an override of the discovered one. */
+  readonly url?: string;
+  /** Run as the hook would for this CodeDeploy deployment: discovery, routing proof, facts. */
+  readonly deployment?: string;
+  /** Skip the routing proof (with --deployment). */
+  readonly routingProof?: boolean;
   readonly hook: HookName;
   readonly stage: string;
   readonly suite?: string;
@@ -23,6 +33,37 @@ const parseUrl = (raw: string): string => {
   const parsed = parseBaseUrl(raw, '--url');
   if (!parsed.ok) throw new UsageError(parsed.problem);
   return parsed.url;
+};
+
+/** What the hook would find for a deployment, with the caller's AWS credentials. */
+const findGreen = async (
+  deploymentId: string,
+  overrideUrl: string | undefined,
+  routingProof: boolean,
+  signal: AbortSignal,
+  term: Terminal,
+  quiet?: boolean,
+): Promise<{ ok: true; baseUrl: string; facts: Facts } | { ok: false; reason: string }> => {
+  const discover = createGreenDiscovery(
+    createDiscoveryClients({ maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS }),
+  );
+  try {
+    const green = await discover({
+      deploymentId,
+      ...(overrideUrl && { overrideUrl }),
+      routingProof,
+      signal,
+    });
+    if (!quiet) {
+      term.line(
+        `Deployment ${deploymentId} of ${green.deployment.applicationName}/${green.deployment.deploymentGroupName}: ${green.routing ?? 'routing proof skipped'}`,
+      );
+    }
+    return { ok: true, baseUrl: green.baseUrl, facts: green.facts };
+  } catch (error) {
+    if (error instanceof DiscoveryError) return { ok: false, reason: error.message };
+    throw error;
+  }
 };
 
 /** Fails before the suite runs when the report could not be written afterwards. */
@@ -64,16 +105,43 @@ export const runSmokeCommand = async (
   term: Terminal,
   interrupt?: AbortSignal,
 ): Promise<number> => {
-  const baseUrl = parseUrl(options.url);
+  if (!options.url && !options.deployment) {
+    throw new UsageError(
+      'give --url, or --deployment d-… to find the test listener from a deployment',
+    );
+  }
+  const override = options.url ? parseUrl(options.url) : undefined;
   const suite = loadStageSuite(findProjectRoot(), options.stage, options.suite);
   if (options.junit) checkWritable(options.junit);
+  const budget = deadline(options.timeout, interrupt);
+  const target = options.deployment
+    ? await findGreen(
+        options.deployment,
+        override,
+        options.routingProof ?? true,
+        budget.signal,
+        term,
+        options.json,
+      )
+    : { ok: true as const, baseUrl: override as string, facts: NO_FACTS };
+  if (!target.ok) {
+    budget.dispose();
+    const failed = `Failed: discovery: ${target.reason}`;
+    if (options.json)
+      term.line(
+        JSON.stringify({ verdict: 'Failed', reason: `discovery: ${target.reason}` }, null, 2),
+      );
+    else term.line(term.paint('red', failed));
+    return EXIT.failed;
+  }
+  const baseUrl = target.baseUrl;
   if (!options.json)
     term.line(`Running suite "${suite.name}" (${options.hook}) against ${maskUrl(baseUrl)}`);
-  const budget = deadline(options.timeout, interrupt);
   const result = await runSmokeSuite({
     suite,
     hook: options.hook,
     baseUrl,
+    facts: target.facts,
     budget: budget.signal,
     onProgress: (event) => {
       if (options.json) return;

@@ -263,3 +263,70 @@ describe('rehearse with discovery', () => {
     expect(stdout).not.toContain('production -> v2');
   });
 });
+
+describe('smoke --deployment', () => {
+  const withWorld = async (
+    route: boolean,
+    work: (
+      world: import('../../../src/local/loopbackDeployment').LoopbackDeployment,
+      env: NodeJS.ProcessEnv,
+    ) => Promise<void>,
+  ) => {
+    const { LoopbackDeployment } = await import('../../../src/local/loopbackDeployment');
+    const world = await LoopbackDeployment.start();
+    if (route) world.route('test', 'green');
+    try {
+      await work(world, { ...process.env, ...world.awsEnv(), NO_COLOR: '1' });
+    } finally {
+      await world.stop();
+    }
+  };
+  const smoke = async (env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun> => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [BIN, 'smoke', ...args], {
+        cwd: PROJECT_ROOT,
+        env,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+  const suite = join(PROJECT_ROOT, 'config', 'suites', 'rehearsal.yaml');
+
+  it('answers what the hook would say about a deployment now: Succeeded for a routed, healthy green', async () => {
+    await withWorld(true, async (world, env) => {
+      const { code, stdout } = await smoke(
+        env,
+        '--deployment',
+        world.startDeployment(),
+        '--suite',
+        suite,
+      );
+      expect(code).toBe(0);
+      expect(stdout).toMatch(
+        /of AppECS-sample-cluster-sample-website\/DgpECS-sample-cluster-sample-website: test listener :\d+ forwards only to green/,
+      );
+      expect(stdout).toMatch(
+        /pass +- +200/.source ? /runs the deployed image \(GET \/version\) +pass/ : /x/,
+      );
+    });
+  });
+
+  it('fails a misrouted test listener with the routing reason (exit 1)', async () => {
+    await withWorld(false, async (world, env) => {
+      const { code, stdout } = await smoke(
+        env,
+        '--deployment',
+        world.startDeployment(),
+        '--suite',
+        suite,
+      );
+      expect(code).toBe(1);
+      expect(stdout).toMatch(
+        /Failed: discovery: test listener :\d+ forwards to sample-website-tg-1, which serves the blue task set/,
+      );
+    });
+  });
+});
