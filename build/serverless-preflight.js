@@ -41,15 +41,23 @@ class PreflightPlugin {
       suiteFile: suiteFilePath(this.serverless.serviceDir, service.custom.smokeSuite),
       deploying,
     });
+    // A service map: every service's suite is validated, and the hooks read exactly its groups.
+    let services;
+    if (service.custom.serviceMap) {
+      const { loadServiceMapFile } = loadTs('../src/config/loadServiceMap.ts');
+      services = loadServiceMapFile(this.serverless.serviceDir, service.custom.serviceMap);
+    }
+    const secretRefs = [suite, ...(services ?? []).map((s) => s.suite)].flatMap(secretRefsOf);
     const resources = service.resources?.Resources;
-    this.grantHookRole(resources, secretRefsOf(suite));
+    this.grantHookRole(resources, secretRefs, services);
     this.grantAlarmRole(resources, functions);
     this.setAlarmSources(resources);
   }
 
-  grantHookRole(resources, secretRefs) {
+  grantHookRole(resources, secretRefs, services) {
     const g = loadTs('../src/config/packageGrants.ts');
     const role = g.rolePolicies(resources, 'HookFunctionRole');
+    if (services) g.setHookServices(role, services);
     g.setInlinePolicy(role, g.SECRETS_POLICY_NAME, g.secretReadStatements(secretRefs));
     g.setInlinePolicy(
       role,

@@ -1,6 +1,6 @@
 /** CodeDeploy AfterAllowTestTraffic hook: smoke-tests green through the test listener. */
 
-import { loadBundledSuite } from '../src/hooks/bundledSuite';
+import { loadBundledCatalog } from '../src/hooks/bundledSuite';
 import { createHookHandler } from '../src/hooks/createHookHandler';
 
-export const handler = createHookHandler('AfterAllowTestTraffic', loadBundledSuite);
+export const handler = createHookHandler('AfterAllowTestTraffic', loadBundledCatalog);

@@ -1,6 +1,6 @@
 /** CodeDeploy BeforeAllowTraffic hook: last smoke test of green before production traffic. */
 
-import { loadBundledSuite } from '../src/hooks/bundledSuite';
+import { loadBundledCatalog } from '../src/hooks/bundledSuite';
 import { createHookHandler } from '../src/hooks/createHookHandler';
 
-export const handler = createHookHandler('BeforeAllowTraffic', loadBundledSuite);
+export const handler = createHookHandler('BeforeAllowTraffic', loadBundledCatalog);

@@ -1,8 +1,8 @@
 /**
- * The stage's smoke suite, bundled into each hook function at package time by
- * build/esbuild-plugins.js (validated there, so a bad suite fails `sls package`).
+ * The stage's suite (and service map), bundled into each hook function at package time by
+ * build/esbuild-plugins.js (validated there, so a bad file fails `sls package`).
  */
 declare module 'smoke-suite' {
-  const bundled: { readonly source: string; readonly document: unknown };
+  const bundled: import('../src/smoke/bundleSuite').BundledConfig;
   export default bundled;
 }

@@ -192,3 +192,37 @@ export const revisionReadStatements = (buckets: readonly string[]): Json[] =>
         },
       ]
     : [];
+
+/** What the hooks of a service map read: each group, its application and its ECS service. */
+export interface HookService {
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  readonly cluster: string;
+  readonly service: string;
+}
+
+const unique = (values: Json[]): Json[] => {
+  const seen = new Map(values.map((v) => [JSON.stringify(v), v]));
+  return [...seen.values()];
+};
+
+/** Scopes the hooks' discovery statements to exactly the map's groups, applications and services. */
+export const setHookServices = (role: RolePolicies, services: readonly HookService[]): void => {
+  const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
+  const find = (action: string) => {
+    const found = statements.find((s) => [s.Action].flat().includes(action));
+    if (!found) {
+      throw new ConfigError('serverless.yml: a role the package-time grants extend was reshaped', [
+        `resources.Resources.HookFunctionRole has no statement allowing ${action}; restore the shipped statement`,
+      ]);
+    }
+    return found;
+  };
+  find('codedeploy:GetDeployment').Resource = unique(services.map(deploymentGroupArn));
+  find('codedeploy:GetApplicationRevision').Resource = unique(
+    services.map((s) => accountArn('codedeploy', `:application:${s.applicationName}`)),
+  );
+  find('ecs:DescribeServices').Resource = unique(
+    services.map((s) => accountArn('ecs', `:service/${s.cluster}/${s.service}`)),
+  );
+};

@@ -104,7 +104,8 @@ const checkEnvironment = (fn: PreflightFunction, deploying: boolean, problems: s
 };
 
 /** Secrets the suite's headers reference: the hook role must be allowed to read exactly these. */
-export const secretRefsOf = (suite: Suite): SecretRef[] => {
+export const secretRefsOf = (suite: Suite | undefined): SecretRef[] => {
+  if (!suite) return [];
   const refs = new Map<string, SecretRef>();
   const headerSets = [suite.readiness?.headers ?? {}, ...suite.checks.map((c) => c.headers)];
   for (const headers of headerSets) {

@@ -22,7 +22,7 @@ import type { DiscoveryClients } from '../aws/clients';
 import { DiscoveryError } from '../errors';
 import type { Facts } from '../smoke/facts';
 import { awsRead } from './awsRead';
-import { type DeploymentView, readDeployment } from './readDeployment';
+import { type DeploymentRef, type DeploymentView, readDeployment } from './readDeployment';
 import { factsOf } from './revisionFacts';
 import { type ForwardView, proveRouting, type TaskSetView } from './routingProof';
 
@@ -42,8 +42,11 @@ export interface DiscoverOptions {
   /** TEST_LISTENER_URL: used instead of the discovered URL (custom domain, TLS name). */
   readonly overrideUrl?: string;
   readonly routingProof: boolean;
-  /** The group the function serves: a deployment of another group is refused. */
-  readonly serves?: { readonly applicationName: string; readonly deploymentGroupName: string };
+  /**
+   * Called once GetDeployment names the group, before the group is read: may refuse it (throw a
+   * DiscoveryError, e.g. a group the function does not serve) or give the URL override.
+   */
+  readonly select?: (deployment: DeploymentRef) => { readonly overrideUrl?: string } | undefined;
   readonly signal: AbortSignal;
 }
 
@@ -167,17 +170,10 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
   };
 
   async function discover(options: DiscoverOptions, signal: AbortSignal): Promise<GreenTarget> {
-    const deployment = await readDeployment(clients, options.deploymentId, signal);
-    const serves = options.serves;
-    if (
-      serves &&
-      (serves.applicationName !== deployment.applicationName ||
-        serves.deploymentGroupName !== deployment.deploymentGroupName)
-    ) {
-      throw new DiscoveryError(
-        `deployment ${options.deploymentId} belongs to ${deployment.applicationName}/${deployment.deploymentGroupName}, which this function does not serve (it serves ${serves.applicationName}/${serves.deploymentGroupName}, the stage's codeDeployApplication and codeDeployDeploymentGroup params); point that group's appspec at its own stage's hooks`,
-      );
-    }
+    let overrideUrl = options.overrideUrl;
+    const deployment = await readDeployment(clients, options.deploymentId, signal, (ref) => {
+      overrideUrl = options.select?.(ref)?.overrideUrl ?? overrideUrl;
+    });
     const greenTd = deployment.appspec.taskDefinition;
     const [test, prod, forwards, taskSets, taskDefinition] = await Promise.all([
       describeListener(deployment.testListenerArn, signal),
@@ -186,7 +182,7 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
       options.routingProof ? readTaskSets(deployment, signal) : [],
       readTaskDefinition(greenTd, signal).catch((error: Error) => error),
     ]);
-    if (options.overrideUrl) checkOverride(options.overrideUrl, test, prod);
+    if (overrideUrl) checkOverride(overrideUrl, test, prod);
     let routing: string | undefined;
     if (options.routingProof) {
       const live = [...new Set(forwards.filter((f) => f.weight > 0).map((f) => f.targetGroupArn))];
@@ -205,8 +201,7 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
       if (!verdict.ok) throw new DiscoveryError(verdict.reason);
       routing = `test listener :${test.port} forwards only to green's target group, with healthy targets`;
     }
-    const baseUrl =
-      options.overrideUrl ?? `${test.protocol.toLowerCase()}://${test.dnsName}:${test.port}`;
+    const baseUrl = overrideUrl ?? `${test.protocol.toLowerCase()}://${test.dnsName}:${test.port}`;
     return {
       baseUrl,
       deployment,

@@ -63,10 +63,19 @@ const readRevision = async (
   }
 };
 
+/** Which deployment it is, before anything of its group is read. */
+export interface DeploymentRef {
+  readonly deploymentId: string;
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+}
+
 export const readDeployment = async (
   clients: DiscoveryClients,
   deploymentId: string,
   signal: AbortSignal,
+  /** Runs once the group is known, before it is read: may refuse the deployment (throw). */
+  admit: (ref: DeploymentRef) => void = () => {},
 ): Promise<DeploymentView> => {
   const { deploymentInfo: info } = await awsRead(
     'codedeploy:GetDeployment',
@@ -79,6 +88,7 @@ export const readDeployment = async (
   if (!applicationName || !deploymentGroupName) {
     throw new DiscoveryError(`GetDeployment returned no application or group for ${deploymentId}`);
   }
+  admit({ deploymentId, applicationName, deploymentGroupName });
   const [groupAnswer, revision] = await Promise.all([
     awsRead(
       'codedeploy:GetDeploymentGroup',

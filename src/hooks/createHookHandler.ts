@@ -10,7 +10,12 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Context } from 'aws-lambda';
 import { createCodeDeployClient, createDiscoveryClients } from '../aws/clients';
-import { ENV_DEFAULTS, type HookSettings, readHookSettings } from '../config/env';
+import {
+  type DeploymentGroupRef,
+  ENV_DEFAULTS,
+  type HookSettings,
+  readHookSettings,
+} from '../config/env';
 import { createGreenDiscovery, type GreenDiscovery } from '../discovery/discoverGreen';
 import { DiscoveryError, describeError } from '../errors';
 import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
@@ -19,6 +24,7 @@ import { runSmokeSuite, type SuiteResult, type Verdict } from '../smoke/runSmoke
 import type { HookName, Suite } from '../smoke/schema';
 import type { SecretReader } from '../smoke/secrets';
 import { withDeadline } from '../time/deadline';
+import { asCatalog, entryFor, type HookCatalog } from './hookCatalog';
 import { parseHookEvent } from './parseHookEvent';
 import { type ReportOutcome, reportHookStatus } from './reportHookStatus';
 import { reportTimeoutMs, runWithDeadline, suiteBudgetMs } from './timeBudget';
@@ -46,11 +52,16 @@ export interface HookHandlerOptions {
   readonly onProgress?: Parameters<typeof runSmokeSuite>[0]['onProgress'];
 }
 
-type Loaded = { ok: true; suite: Suite; settings: HookSettings } | { ok: false; error: string };
+type Loaded =
+  | { ok: true; catalog: HookCatalog; settings: HookSettings }
+  | { ok: false; error: string };
 
-const loadConfiguration = (loadSuite: () => Suite, env: HookHandlerOptions['env']): Loaded => {
+const loadConfiguration = (
+  load: () => Suite | HookCatalog,
+  env: HookHandlerOptions['env'],
+): Loaded => {
   const problems: string[] = [];
-  let suite: Suite | undefined;
+  let catalog: HookCatalog | undefined;
   let settings: HookSettings | undefined;
   try {
     settings = readHookSettings(env);
@@ -58,14 +69,32 @@ const loadConfiguration = (loadSuite: () => Suite, env: HookHandlerOptions['env'
     problems.push((error as Error).message);
   }
   try {
-    suite = loadSuite();
+    catalog = asCatalog(load());
   } catch (error) {
     problems.push((error as Error).message);
   }
-  return suite && settings
-    ? { ok: true, suite, settings }
+  return catalog && settings
+    ? { ok: true, catalog, settings }
     : { ok: false, error: `Invalid configuration, fix it and redeploy. ${problems.join('\n')}` };
 };
+
+const usesFacts = (suite: Suite): boolean =>
+  suite.checks.some((c) => stringsIn(c.expect).some((t) => t.text.includes('{{')));
+
+/** Refuses a deployment of a group the single-service stage does not serve. */
+const servesOnly =
+  (serves: DeploymentGroupRef) =>
+  (d: { applicationName: string; deploymentGroupName: string; deploymentId: string }) => {
+    if (
+      serves.applicationName !== d.applicationName ||
+      serves.deploymentGroupName !== d.deploymentGroupName
+    ) {
+      throw new DiscoveryError(
+        `deployment ${d.deploymentId} belongs to ${d.applicationName}/${d.deploymentGroupName}, which this function does not serve (it serves ${serves.applicationName}/${serves.deploymentGroupName}, the stage's codeDeployApplication and codeDeployDeploymentGroup params); point that group's appspec at its own stage's hooks, or list it in a service map`,
+      );
+    }
+    return undefined;
+  };
 
 interface Judgement {
   readonly status: Verdict;
@@ -75,11 +104,11 @@ interface Judgement {
 
 export const createHookHandler = (
   hook: HookName,
-  loadSuite: () => Suite,
+  load: () => Suite | HookCatalog,
   options: HookHandlerOptions = {},
 ) => {
   const log = options.log ?? createLogger();
-  const config = loadConfiguration(loadSuite, options.env);
+  const config = loadConfiguration(load, options.env);
   if (!config.ok)
     log.error('Cold start: invalid configuration; every invocation will report Failed', {
       hook,
@@ -101,12 +130,14 @@ export const createHookHandler = (
         codeDeploy,
       ),
     );
-  // Discovery is skipped only when nothing needs it: a URL override, no proof, no facts.
+  // Discovery is skipped only when nothing needs it: one suite, a URL override, no proof and no
+  // facts. A service map always needs it: the deployment's group picks the suite.
   const needsDiscovery =
     config.ok &&
-    (!config.settings.testListenerUrl ||
+    (config.catalog.services !== undefined ||
+      !config.settings.testListenerUrl ||
       config.settings.routingProof ||
-      config.suite.checks.some((c) => stringsIn(c.expect).some((t) => t.text.includes('{{'))));
+      usesFacts(config.catalog.suite));
   // A verdict that could not be delivered is re-reported as it was, never recomputed: Lambda
   // retries the invocation, and a second run of the suite could turn Failed into Succeeded.
   const verdicts = new VerdictMemory<Judgement>();
@@ -126,17 +157,25 @@ export const createHookHandler = (
       };
     }
     try {
+      const { catalog, settings } = config;
       return await runWithDeadline(suiteMs, async (signal): Promise<Judgement> => {
-        let baseUrl = config.settings.testListenerUrl ?? '';
+        let baseUrl = settings.testListenerUrl ?? '';
         let facts = NO_FACTS;
+        let suite = catalog.suite;
         if (needsDiscovery) {
           const green = await discovery({
             deploymentId: deploymentId as string,
-            ...(config.settings.testListenerUrl && {
-              overrideUrl: config.settings.testListenerUrl,
-            }),
-            routingProof: config.settings.routingProof,
-            ...(config.settings.serves && { serves: config.settings.serves }),
+            ...(settings.testListenerUrl && { overrideUrl: settings.testListenerUrl }),
+            routingProof: settings.routingProof,
+            // A map picks the service's suite and override; one suite serves one group.
+            select: (d) => {
+              if (catalog.services) {
+                const entry = entryFor(catalog, d.applicationName, d.deploymentGroupName);
+                suite = entry.suite;
+                return entry.testListenerUrl ? { overrideUrl: entry.testListenerUrl } : undefined;
+              }
+              return settings.serves ? servesOnly(settings.serves)(d) : undefined;
+            },
             signal,
           });
           log.info('Green discovered', {
@@ -146,8 +185,9 @@ export const createHookHandler = (
           });
           ({ baseUrl, facts } = green);
         }
-        const suite = await runSmokeSuite({
-          suite: config.suite,
+        if (!suite) throw new DiscoveryError('no suite was selected for this deployment');
+        const result = await runSmokeSuite({
+          suite,
           hook,
           baseUrl,
           budget: signal,
@@ -158,7 +198,11 @@ export const createHookHandler = (
             options.onProgress?.(progress);
           },
         });
-        return { status: suite.verdict, ...(suite.reason && { reason: suite.reason }), suite };
+        return {
+          status: result.verdict,
+          ...(result.reason && { reason: result.reason }),
+          suite: result,
+        };
       });
     } catch (error) {
       if (error instanceof DiscoveryError) {

@@ -16,7 +16,7 @@ export const suiteFilePath = (projectRoot: string, suiteName: string): string =>
   join(projectRoot, SUITES_DIR, `${suiteName}.yaml`);
 
 /** The parsed document, or a ConfigError naming the file and line. */
-const parseYamlDocument = (text: string, file: string) => {
+export const parseYamlDocument = (text: string, file: string) => {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -66,7 +66,7 @@ export const inlineCaFile = (data: unknown, file: string, line: () => string): u
   return { ...(data as object), tls: { ...rest, ca: pem } };
 };
 
-const lineOf = (
+export const lineOf = (
   doc: ReturnType<typeof parseDocument>,
   lineCounter: LineCounter,
   file: string,

@@ -2,9 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import type { BundledConfig } from '../../src/smoke/bundleSuite';
 
 const source = join('config', 'suites', 'default.yaml');
-export default {
+const config: BundledConfig = {
   source,
   document: parse(readFileSync(join(__dirname, '..', '..', source), 'utf8')),
 };
+export default config;

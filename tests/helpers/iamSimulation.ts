@@ -151,11 +151,22 @@ export const callsOf = (
   fn: FunctionUnderTest,
   secrets: readonly SecretRef[],
   revisionBuckets: readonly string[] = [],
+  /** With a service map: the services the hooks serve (else the stage's own group). */
+  hookServices?: ReadonlyArray<{
+    applicationName: string;
+    deploymentGroupName: string;
+    cluster: string;
+    service: string;
+  }>,
 ): AwsCall[] => {
-  const hookGroup = {
-    applicationName: fn.env.CODEDEPLOY_APPLICATION_NAME ?? '',
-    deploymentGroupName: fn.env.CODEDEPLOY_DEPLOYMENT_GROUP_NAME ?? '',
-  };
+  const services = hookServices ?? [
+    {
+      applicationName: fn.env.CODEDEPLOY_APPLICATION_NAME ?? '',
+      deploymentGroupName: fn.env.CODEDEPLOY_DEPLOYMENT_GROUP_NAME ?? '',
+      cluster: fn.env.ECS_CLUSTER_NAME ?? '',
+      service: fn.env.ECS_SERVICE_NAME ?? '',
+    },
+  ];
   const targets: CallTargets = {
     ...SAMPLE,
     functionName: fn.functionName,
@@ -165,7 +176,7 @@ export const callsOf = (
             const settings = readAlarmSettings(fn.env);
             return [settings.defaultGroup, ...[...settings.routes.values()].flat()];
           })()
-        : [hookGroup],
+        : services,
     secrets: fn.kind === 'hook' ? secrets : [],
     ...(fn.kind === 'hook' && {
       ecsServices: [

@@ -17,6 +17,7 @@ import {
   SAMPLE,
   simulateCalls,
 } from '../../helpers/iamSimulation';
+import { contextWithDeadline } from '../../helpers/lambda';
 import { type CloudFormationTemplate, copyProject, slsPackage } from '../../helpers/slsProject';
 
 jest.setTimeout(180_000);
@@ -33,9 +34,15 @@ const FULL_SECRETS: SecretRef[] = [
 ];
 
 /** Packages `stage` from a copy whose serverless.yml gets `params` and whose suite is `suite`. */
-const packageVariant = async (stage: string, params: string, suite?: string) => {
+const packageVariant = async (
+  stage: string,
+  params: string,
+  suite?: string,
+  files: Record<string, string> = {},
+) => {
   const dir = copyProject();
   if (suite) writeFileSync(join(dir, 'config', 'suites', 'default.yaml'), suite);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
   if (params) {
     const yml = readFileSync(join(dir, 'serverless.yml'), 'utf8').replace(
       '\n  dev:\n',
@@ -61,10 +68,15 @@ const deniedCalls = async (
   resources: Resources,
   secrets: readonly SecretRef[],
   buckets: readonly string[] = [],
+  services?: Parameters<typeof callsOf>[3],
 ) => {
   const denied: string[] = [];
   for (const fn of functionsOf(resources)) {
-    const outcomes = await simulateCalls(resources, fn.roleId, callsOf(fn, secrets, buckets));
+    const outcomes = await simulateCalls(
+      resources,
+      fn.roleId,
+      callsOf(fn, secrets, buckets, services),
+    );
     for (const { call, result } of outcomes) {
       if (result !== 'Allowed') {
         denied.push(`${fn.key}: ${call.action} on ${call.resource}: ${result} (${call.why})`);
@@ -234,6 +246,102 @@ describe('the reference checks catch what a loopback endpoint cannot', () => {
         .map((c) => c.action.slice('codedeploy:'.length));
     expect([...new Set(declared('hook'))].sort()).toEqual([...CODEDEPLOY_OPERATIONS.hook].sort());
     expect([...new Set(declared('alarm'))].sort()).toEqual([...CODEDEPLOY_OPERATIONS.alarm].sort());
+  });
+});
+
+describe('sls package with a service map', () => {
+  const services = [
+    {
+      applicationName: 'AppECS-sample-cluster-sample-website',
+      deploymentGroupName: 'DgpECS-sample-cluster-sample-website',
+      cluster: 'sample-cluster',
+      service: 'sample-website',
+    },
+    {
+      applicationName: 'AppECS-shop-api',
+      deploymentGroupName: 'DgpECS-shop-api',
+      cluster: 'shop',
+      service: 'api',
+    },
+  ];
+  const map = `services:
+  - codeDeploy: { application: AppECS-sample-cluster-sample-website, deploymentGroup: DgpECS-sample-cluster-sample-website }
+    ecs: { cluster: sample-cluster, service: sample-website }
+    suite: rehearsal
+  - codeDeploy: { application: AppECS-shop-api, deploymentGroup: DgpECS-shop-api }
+    ecs: { cluster: shop, service: api }
+    suite: api
+`;
+  const apiSuite =
+    'name: api\nchecks:\n  - name: a\n    path: /\n    headers:\n      X-Key: { secret: { ssm: /api/key } }\n';
+  let variant: Awaited<ReturnType<typeof packageVariant>>;
+  beforeAll(async () => {
+    variant = await packageVariant('multi', '    serviceMap: services', undefined, {
+      'config/services.yaml': map,
+      'config/suites/api.yaml': apiSuite,
+    });
+  });
+
+  it("grants the hooks exactly the map's groups, applications and services (IAM simulator)", async () => {
+    expect(validateTemplate(variant.template)).toEqual([]);
+    expect(await deniedCalls(variant.resources, [{ ssm: '/api/key' }], [], services)).toEqual([]);
+    const text = JSON.stringify(variant.template.Resources.HookFunctionRole);
+    expect(text).toContain(':deploymentgroup:AppECS-shop-api/DgpECS-shop-api');
+    expect(text).toContain(':service/shop/api');
+    expect(text).toContain(':parameter/api/key');
+  });
+
+  it("the packaged hook picks the suite of the deployment's group, and refuses a group not in the map", async () => {
+    const { extractArtifact } = await import('../../helpers/slsProject');
+    const { LoopbackDeployment } = await import('../../../src/local/loopbackDeployment');
+    const artifact = await extractArtifact(variant.dir, 'afterAllowTestTraffic');
+    const world = await LoopbackDeployment.start();
+    world.route('test', 'green');
+    const saved = { ...process.env };
+    Object.assign(process.env, world.awsEnv(), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    try {
+      const { handler } = require(join(artifact, 'handlers', 'afterAllowTestTraffic.js'));
+      const ok = await handler(
+        { DeploymentId: world.startDeployment(), LifecycleEventHookExecutionId: 'map-1' },
+        contextWithDeadline(30_000),
+      );
+      expect(ok.reason).toBeUndefined();
+      // the rehearsal suite ran (it is the only one with /version)
+      expect(world.greenApp.paths).toContain('/version');
+      const stray = world.codeDeploy.addDeployment('AppECS-other', 'DgpECS-other', 'InProgress', {
+        appSpecContent: world.world.appSpecFor(world.world.green),
+      });
+      const refused = await handler(
+        { DeploymentId: stray, LifecycleEventHookExecutionId: 'map-2' },
+        contextWithDeadline(30_000),
+      );
+      expect(refused.reason).toBe(
+        'discovery: deployment group AppECS-other/DgpECS-other is not in config/services.yaml: add it there (its ECS service and suite) and redeploy',
+      );
+      expect(world.codeDeploy.hookStatuses.get('map-2')).toBe('Failed');
+      // refused before reading the group, which IAM would deny for a group not in the map
+      expect(
+        world.codeDeploy
+          .requestsFor('GetDeploymentGroup')
+          .filter((r) => r.body.applicationName === 'AppECS-other'),
+      ).toEqual([]);
+    } finally {
+      process.env = saved;
+      await world.stop();
+    }
+  });
+
+  it('fails sls package on a map that names a missing suite, with file and line', async () => {
+    const dir = copyProject();
+    writeFileSync(join(dir, 'config', 'services.yaml'), map.replace('suite: api', 'suite: nope'));
+    const yml = readFileSync(join(dir, 'serverless.yml'), 'utf8').replace(
+      '\n  dev:\n',
+      '\n  multi:\n    serviceMap: services\n  dev:\n',
+    );
+    writeFileSync(join(dir, 'serverless.yml'), yml);
+    const result = await slsPackage(dir, ['--stage', 'multi']);
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/config\/services\.yaml:7: services\[1\]\.suite: .*nope\.yaml/);
   });
 });
 

@@ -116,6 +116,10 @@ describe('sls package, dev stage defaults', () => {
       expect(app.paths).toEqual(
         expect.arrayContaining(['/', '/health', '/this-page-does-not-exist']),
       );
+      // no YAML parser in the Lambda: suites and the service map are bundled as data
+      expect(
+        readFileSync(join(artifact, 'handlers', 'afterAllowTestTraffic.js'), 'utf8'),
+      ).not.toContain('Excessive alias count');
       // keepNames: error classes keep their names in the minified bundle
       endpoint.failNext(
         'PutLifecycleEventHookExecutionStatus',

@@ -5,6 +5,7 @@ describe('readHookSettings', () => {
   it('applies the written-down defaults', () => {
     expect(readHookSettings({ TEST_LISTENER_URL: 'http://alb.example:8080/' })).toEqual({
       testListenerUrl: 'http://alb.example:8080',
+      routingProof: ENV_DEFAULTS.ROUTING_PROOF,
       safetyMarginMs: ENV_DEFAULTS.HOOK_SAFETY_MARGIN_MS,
       sdk: { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS },
     });
@@ -29,8 +30,13 @@ describe('readHookSettings', () => {
     ]);
   });
 
-  it('names a missing or unparsable listener URL', () => {
-    expect(() => readHookSettings({})).toThrow('TEST_LISTENER_URL is not set');
+  it('needs no listener URL (discovery finds it), and names an unparsable one', () => {
+    expect(readHookSettings({})).toEqual({
+      routingProof: true,
+      safetyMarginMs: ENV_DEFAULTS.HOOK_SAFETY_MARGIN_MS,
+      sdk: { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS },
+    });
+    expect(readHookSettings({ TEST_LISTENER_URL: '' }).testListenerUrl).toBeUndefined();
     expect(() => readHookSettings({ TEST_LISTENER_URL: 'not a url' })).toThrow(
       'TEST_LISTENER_URL is not a valid URL: "not a url"',
     );
