@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { LocalCodeDeployEndpoint } from '../src/local/codeDeployEndpoint';
 import { benchAlarm } from './bench/alarmFigures';
 import { benchArtifacts, benchMemory } from './bench/artifacts';
+import { benchDiscovery } from './bench/discoveryFigure';
 import { benchDeadGreen, benchDetection, benchHang, benchVerdict } from './bench/hookFigures';
 import { BENCH_ENV } from './bench/hookTiming';
 import { benchKeepAlive } from './bench/keepAlive';
@@ -67,6 +68,7 @@ const main = async () => {
   const steps: Array<[string, () => Promise<unknown>]> = [
     ['verdict', () => benchVerdict(run, endpoint)],
     ['detection', () => benchDetection(run, endpoint)],
+    ['discovery', () => benchDiscovery(run)],
     ['alarm', () => benchAlarm(run, endpoint)],
     ['hang', () => benchHang(run, endpoint)],
     ['keep-alive', () => benchKeepAlive(run)],

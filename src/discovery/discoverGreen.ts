@@ -1,14 +1,17 @@
 /**
  * Where is green, is the test listener sending traffic only to it, and what is the new revision?
- * Read from the deployment itself, not from configuration that can drift:
+ * Read from the deployment itself, not from configuration that can drift. Each read starts as
+ * soon as what it needs is known, so the critical path is three round trips once the group is
+ * cached:
  *
- *   1. GetDeployment
- *   2. GetDeploymentGroup ‖ GetApplicationRevision
- *   3. DescribeListeners ‖ DescribeLoadBalancers ‖ DescribeRules ‖ DescribeServices ‖
- *      DescribeTaskDefinition, then DescribeTargetHealth of green's target group
+ *   GetDeployment ─┬─ GetDeploymentGroup* ─┬─ DescribeListeners* ‖ DescribeLoadBalancers*
+ *                  │                      ├─ DescribeRules ── DescribeTargetHealth
+ *                  │                      └─ DescribeServices
+ *                  └─ GetApplicationRevision ── DescribeTaskDefinition
  *
- * Listener ports and the load balancer's DNS name are cached per container for a minute; routing,
- * task sets and everything about the deployment are read afresh every time.
+ * (*) cached per container for a minute: the group's listeners and ECS service, listener ports
+ * and the load balancer's DNS name are configuration. Routing, task sets, target health and
+ * everything about the deployment (revision, task definition) are read afresh every time.
  */
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import {
@@ -22,11 +25,18 @@ import type { DiscoveryClients } from '../aws/clients';
 import { DiscoveryError } from '../errors';
 import type { Facts } from '../smoke/facts';
 import { awsRead } from './awsRead';
-import { type DeploymentRef, type DeploymentView, readDeployment } from './readDeployment';
+import {
+  type DeploymentRef,
+  type DeploymentView,
+  type GroupView,
+  getDeploymentRef,
+  readGroup,
+  readRevision,
+} from './readDeployment';
 import { factsOf } from './revisionFacts';
 import { type ForwardView, proveRouting, type TaskSetView } from './routingProof';
 
-const LISTENER_TTL_MS = 60_000;
+const CONFIG_TTL_MS = 60_000;
 
 export interface GreenTarget {
   /** Base URL of the test listener (or the override). */
@@ -76,10 +86,20 @@ const forwardsOf = (actions: readonly Action[] | undefined): ForwardView[] =>
 
 export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date.now()) => {
   const listenerCache = new Map<string, { at: number; view: ListenerView }>();
+  const groupCache = new Map<string, { at: number; view: GroupView }>();
+
+  const groupOf = async (ref: DeploymentRef, signal: AbortSignal): Promise<GroupView> => {
+    const key = `${ref.applicationName}/${ref.deploymentGroupName}`;
+    const cached = groupCache.get(key);
+    if (cached && now() - cached.at < CONFIG_TTL_MS) return cached.view;
+    const view = await readGroup(clients, ref, signal);
+    groupCache.set(key, { at: now(), view });
+    return view;
+  };
 
   const describeListener = async (arn: string, signal: AbortSignal): Promise<ListenerView> => {
     const cached = listenerCache.get(arn);
-    if (cached && now() - cached.at < LISTENER_TTL_MS) return cached.view;
+    if (cached && now() - cached.at < CONFIG_TTL_MS) return cached.view;
     const [listeners, balancers] = await Promise.all([
       awsRead('elasticloadbalancing:DescribeListeners', '"*"', signal, (o) =>
         clients.elb.send(new DescribeListenersCommand({ ListenerArns: [arn] }), o),
@@ -101,7 +121,7 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
     return view;
   };
 
-  const readTaskSets = async (d: DeploymentView, signal: AbortSignal): Promise<TaskSetView[]> => {
+  const readTaskSets = async (d: GroupView, signal: AbortSignal): Promise<TaskSetView[]> => {
     const answer = await awsRead(
       'ecs:DescribeServices',
       `the service ${d.cluster}/${d.service}`,
@@ -170,27 +190,49 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
   };
 
   async function discover(options: DiscoverOptions, signal: AbortSignal): Promise<GreenTarget> {
-    let overrideUrl = options.overrideUrl;
-    const deployment = await readDeployment(clients, options.deploymentId, signal, (ref) => {
-      overrideUrl = options.select?.(ref)?.overrideUrl ?? overrideUrl;
-    });
-    const greenTd = deployment.appspec.taskDefinition;
-    const [test, prod, forwards, taskSets, taskDefinition] = await Promise.all([
-      describeListener(deployment.testListenerArn, signal),
-      describeListener(deployment.prodListenerArn, signal),
-      options.routingProof ? readTestForwards(deployment.testListenerArn, signal) : [],
-      options.routingProof ? readTaskSets(deployment, signal) : [],
-      readTaskDefinition(greenTd, signal).catch((error: Error) => error),
-    ]);
-    if (overrideUrl) checkOverride(overrideUrl, test, prod);
-    let routing: string | undefined;
-    if (options.routingProof) {
+    const { revision: location, ...ref } = await getDeploymentRef(
+      clients,
+      options.deploymentId,
+      signal,
+    );
+    // Refused before anything of the group is read (IAM would deny it for an unmapped group).
+    const overrideUrl = options.select?.(ref)?.overrideUrl ?? options.overrideUrl;
+    const groupP = groupOf(ref, signal);
+    const revisionP = readRevision(clients, ref.applicationName, location, signal);
+    const forwardsP = options.routingProof
+      ? groupP.then((g) => readTestForwards(g.testListenerArn, signal))
+      : Promise.resolve([]);
+    const healthP = forwardsP.then(async (forwards) => {
       const live = [...new Set(forwards.filter((f) => f.weight > 0).map((f) => f.targetGroupArn))];
-      const health = new Map(
+      return new Map(
         await Promise.all(
           live.map(async (arn) => [arn, await healthyTargets(arn, signal)] as const),
         ),
       );
+    });
+    const [group, revision, test, prod, forwards, health, taskSets, taskDefinition] =
+      await Promise.all([
+        groupP,
+        revisionP,
+        groupP.then((g) => describeListener(g.testListenerArn, signal)),
+        groupP.then((g) => describeListener(g.prodListenerArn, signal)),
+        forwardsP,
+        healthP,
+        options.routingProof ? groupP.then((g) => readTaskSets(g, signal)) : [],
+        revisionP.then((r) =>
+          readTaskDefinition(r.appspec.taskDefinition, signal).catch((error: Error) => error),
+        ),
+      ]);
+    const deployment: DeploymentView = {
+      ...ref,
+      ...group,
+      appspec: revision.appspec,
+      ...(revision.problem && { revisionProblem: revision.problem }),
+    };
+    const greenTd = revision.appspec.taskDefinition;
+    if (overrideUrl) checkOverride(overrideUrl, test, prod);
+    let routing: string | undefined;
+    if (options.routingProof) {
       const verdict = proveRouting({
         testPort: test.port,
         forwards,

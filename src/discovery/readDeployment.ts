@@ -1,6 +1,7 @@
 /**
- * What CodeDeploy says about a deployment: its group, the group's listeners, target groups and
- * ECS service, and the new task definition from the revision's appspec. GetDeployment returns
+ * What CodeDeploy says about a deployment, in three reads the caller can overlap: which group
+ * (GetDeployment), the group's listeners and ECS service (GetDeploymentGroup), and the new task
+ * definition from the revision's appspec. GetDeployment returns
  * the appspec content as null, so the revision is read with GetApplicationRevision (as
  * kayac/ecspresso does), or from S3 for an S3 revision.
  */
@@ -15,14 +16,14 @@ import { DiscoveryError } from '../errors';
 import { type AppspecFacts, readAppspecFacts } from './appspecContent';
 import { awsRead } from './awsRead';
 
-export interface DeploymentView {
+/** Which deployment it is, before anything of its group is read. */
+export interface DeploymentRef {
   readonly deploymentId: string;
   readonly applicationName: string;
   readonly deploymentGroupName: string;
-  readonly prodListenerArn: string;
-  readonly testListenerArn: string;
-  readonly cluster: string;
-  readonly service: string;
+}
+
+export interface DeploymentView extends DeploymentRef, GroupView {
   /** From the revision; `revisionProblem` says why it is missing. */
   readonly appspec: AppspecFacts;
   readonly revisionProblem?: string;
@@ -30,12 +31,17 @@ export interface DeploymentView {
 
 const groupArn = (app: string, group: string) => `the deployment group ${app}/${group}`;
 
+export interface RevisionView {
+  readonly appspec: AppspecFacts;
+  readonly problem?: string;
+}
+
 const readRevision = async (
   clients: DiscoveryClients,
   applicationName: string,
   revision: RevisionLocation | undefined,
   signal: AbortSignal,
-): Promise<{ appspec: AppspecFacts; problem?: string }> => {
+): Promise<RevisionView> => {
   if (!revision) return { appspec: {}, problem: 'the deployment has no revision' };
   try {
     if (revision.revisionType === 'S3' && revision.s3Location) {
@@ -70,13 +76,12 @@ export interface DeploymentRef {
   readonly deploymentGroupName: string;
 }
 
-export const readDeployment = async (
+/** GetDeployment: which application and group, and where the revision is. */
+export const getDeploymentRef = async (
   clients: DiscoveryClients,
   deploymentId: string,
   signal: AbortSignal,
-  /** Runs once the group is known, before it is read: may refuse the deployment (throw). */
-  admit: (ref: DeploymentRef) => void = () => {},
-): Promise<DeploymentView> => {
+): Promise<DeploymentRef & { readonly revision?: RevisionLocation }> => {
   const { deploymentInfo: info } = await awsRead(
     'codedeploy:GetDeployment',
     'the deployment group',
@@ -88,49 +93,58 @@ export const readDeployment = async (
   if (!applicationName || !deploymentGroupName) {
     throw new DiscoveryError(`GetDeployment returned no application or group for ${deploymentId}`);
   }
-  admit({ deploymentId, applicationName, deploymentGroupName });
-  const [groupAnswer, revision] = await Promise.all([
-    awsRead(
-      'codedeploy:GetDeploymentGroup',
-      groupArn(applicationName, deploymentGroupName),
-      signal,
-      (o) =>
-        clients.codeDeploy.send(
-          new GetDeploymentGroupCommand({ applicationName, deploymentGroupName }),
-          o,
-        ),
-    ),
-    readRevision(clients, applicationName, info?.revision, signal),
-  ]);
-  const group = groupAnswer.deploymentGroupInfo;
-  const pair = group?.loadBalancerInfo?.targetGroupPairInfoList?.[0];
-  const prodListenerArn = pair?.prodTrafficRoute?.listenerArns?.[0];
-  const testListenerArn = pair?.testTrafficRoute?.listenerArns?.[0];
-  const ecs = group?.ecsServices?.[0];
-  if (!pair || !prodListenerArn) {
-    throw new DiscoveryError(
-      `deployment group ${applicationName}/${deploymentGroupName} has no load balancer target group pair: it is not an ECS blue/green group`,
-    );
-  }
-  if (!testListenerArn) {
-    throw new DiscoveryError(
-      `deployment group ${applicationName}/${deploymentGroupName} has no test listener (testTrafficRoute): add one (e.g. port 8080), or set TEST_LISTENER_URL and turn the routing proof off`,
-    );
-  }
-  if (!ecs?.clusterName || !ecs.serviceName) {
-    throw new DiscoveryError(
-      `deployment group ${applicationName}/${deploymentGroupName} names no ECS service`,
-    );
-  }
   return {
     deploymentId,
     applicationName,
     deploymentGroupName,
-    prodListenerArn,
-    testListenerArn,
-    cluster: ecs.clusterName,
-    service: ecs.serviceName,
-    appspec: revision.appspec,
-    ...(revision.problem && { revisionProblem: revision.problem }),
+    ...(info?.revision && { revision: info.revision }),
   };
 };
+
+/** The group's configuration: its listeners and its ECS service. */
+export interface GroupView {
+  readonly prodListenerArn: string;
+  readonly testListenerArn: string;
+  readonly cluster: string;
+  readonly service: string;
+}
+
+export const readGroup = async (
+  clients: DiscoveryClients,
+  ref: DeploymentRef,
+  signal: AbortSignal,
+): Promise<GroupView> => {
+  const { applicationName, deploymentGroupName } = ref;
+  const answer = await awsRead(
+    'codedeploy:GetDeploymentGroup',
+    groupArn(applicationName, deploymentGroupName),
+    signal,
+    (o) =>
+      clients.codeDeploy.send(
+        new GetDeploymentGroupCommand({ applicationName, deploymentGroupName }),
+        o,
+      ),
+  );
+  const group = answer.deploymentGroupInfo;
+  const pair = group?.loadBalancerInfo?.targetGroupPairInfoList?.[0];
+  const prodListenerArn = pair?.prodTrafficRoute?.listenerArns?.[0];
+  const testListenerArn = pair?.testTrafficRoute?.listenerArns?.[0];
+  const ecs = group?.ecsServices?.[0];
+  const label = `${applicationName}/${deploymentGroupName}`;
+  if (!pair || !prodListenerArn) {
+    throw new DiscoveryError(
+      `deployment group ${label} has no load balancer target group pair: it is not an ECS blue/green group`,
+    );
+  }
+  if (!testListenerArn) {
+    throw new DiscoveryError(
+      `deployment group ${label} has no test listener (testTrafficRoute): add one (e.g. port 8080), or set TEST_LISTENER_URL and turn the routing proof off`,
+    );
+  }
+  if (!ecs?.clusterName || !ecs.serviceName) {
+    throw new DiscoveryError(`deployment group ${label} names no ECS service`);
+  }
+  return { prodListenerArn, testListenerArn, cluster: ecs.clusterName, service: ecs.serviceName };
+};
+
+export { readRevision };

@@ -105,7 +105,7 @@ describe('a hook with no TEST_LISTENER_URL', () => {
     });
   });
 
-  it('caches the listeners per container, and reads routing afresh each time', async () => {
+  it('caches the group and the listeners per container, and reads routing and the deployment afresh', async () => {
     const { world, invoke } = await setUp();
     world.route('test', 'green');
     await invoke();
@@ -114,6 +114,9 @@ describe('a hook with no TEST_LISTENER_URL', () => {
     expect(count('DescribeListeners')).toBe(2); // test + production, once
     expect(count('DescribeRules')).toBe(2);
     expect(world.codeDeploy.requestsFor('GetDeployment')).toHaveLength(2);
+    expect(world.codeDeploy.requestsFor('GetApplicationRevision')).toHaveLength(2);
+    expect(world.codeDeploy.requestsFor('GetDeploymentGroup')).toHaveLength(1);
+    expect(count('DescribeTargetHealth')).toBe(2);
   });
 });
 
