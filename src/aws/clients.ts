@@ -43,6 +43,8 @@ export interface DiscoveryClients {
   readonly codeDeploy: CodeDeployClient;
   readonly elb: ElasticLoadBalancingV2Client;
   readonly ecs: ECSClient;
+  /** Reads an S3 revision's text; by default the runtime SDK's S3 client, loaded on first use. */
+  readonly readS3?: (bucket: string, key: string, signal: AbortSignal) => Promise<string>;
 }
 
 export const createDiscoveryClients = (

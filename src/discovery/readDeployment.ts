@@ -46,8 +46,8 @@ const readRevision = async (
   try {
     if (revision.revisionType === 'S3' && revision.s3Location) {
       const { bucket, key } = revision.s3Location;
-      const { readS3Text } = await import('./readS3Revision');
-      const text = await readS3Text(bucket ?? '', key ?? '', signal);
+      const read = clients.readS3 ?? (await import('./readS3Revision')).readS3Text;
+      const text = await read(bucket ?? '', key ?? '', signal);
       return { appspec: readAppspecFacts(text) };
     }
     const answer = await awsRead(

@@ -48,6 +48,16 @@ export const answerDiscovery = (
             computePlatform: 'ECS',
             creator: d.creator,
             ...(d.appSpecContent !== undefined && { revision: revisionOf(d, false) }),
+            ...(d.s3Revision && {
+              revision: {
+                revisionType: 'S3',
+                s3Location: {
+                  bucket: d.s3Revision.bucket,
+                  key: d.s3Revision.key,
+                  bundleType: 'YAML',
+                },
+              },
+            }),
           },
         },
       };

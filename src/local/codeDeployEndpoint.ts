@@ -29,6 +29,8 @@ export interface FakeDeployment {
   stoppedWithRollback?: boolean;
   /** The revision's appspec (GetApplicationRevision returns it; GetDeployment does not). */
   readonly appSpecContent?: string;
+  /** Or: the revision is an appspec file in S3. */
+  readonly s3Revision?: { readonly bucket: string; readonly key: string };
 }
 
 export interface ReceivedRequest {
@@ -80,7 +82,12 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
     applicationName: string,
     deploymentGroupName: string,
     status: DeploymentStatus = 'InProgress',
-    extra: { creator?: string; rollbackOf?: string; appSpecContent?: string } = {},
+    extra: {
+      creator?: string;
+      rollbackOf?: string;
+      appSpecContent?: string;
+      s3Revision?: { bucket: string; key: string };
+    } = {},
   ): string {
     this.counter++;
     const deploymentId = `d-${this.counter.toString(36).toUpperCase().padStart(9, '0')}`;
@@ -92,6 +99,7 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
       creator: extra.creator ?? 'user',
       ...(extra.rollbackOf && { rollbackOf: extra.rollbackOf }),
       ...(extra.appSpecContent !== undefined && { appSpecContent: extra.appSpecContent }),
+      ...(extra.s3Revision && { s3Revision: extra.s3Revision }),
     });
     return deploymentId;
   }
