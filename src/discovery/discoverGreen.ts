@@ -14,17 +14,11 @@
  * everything about the deployment (revision, task definition) are read afresh every time.
  */
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import {
-  type Action,
-  DescribeListenersCommand,
-  DescribeLoadBalancersCommand,
-  DescribeRulesCommand,
-  DescribeTargetHealthCommand,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { DiscoveryClients } from '../aws/clients';
 import { DiscoveryError } from '../errors';
 import type { Facts } from '../smoke/facts';
 import { awsRead } from './awsRead';
+import { CONFIG_TTL_MS, createElbReads, type ListenerView } from './elbReads';
 import {
   type DeploymentRef,
   type DeploymentView,
@@ -34,9 +28,7 @@ import {
   readRevision,
 } from './readDeployment';
 import { factsOf } from './revisionFacts';
-import { type ForwardView, proveRouting, type TaskSetView } from './routingProof';
-
-const CONFIG_TTL_MS = 60_000;
+import { proveRouting, type TaskSetView } from './routingProof';
 
 export interface GreenTarget {
   /** Base URL of the test listener (or the override). */
@@ -46,6 +38,8 @@ export interface GreenTarget {
   /** Absent when the proof is turned off. */
   readonly routing?: string;
 }
+
+export { loadBalancerArnOf } from './elbReads';
 
 export interface DiscoverOptions {
   readonly deploymentId: string;
@@ -60,32 +54,8 @@ export interface DiscoverOptions {
   readonly signal: AbortSignal;
 }
 
-interface ListenerView {
-  readonly port: number;
-  readonly protocol: string;
-  readonly dnsName: string;
-}
-
-/** `…:listener/app/<lb>/<lb-id>/<listener-id>` → `…:loadbalancer/app/<lb>/<lb-id>`. */
-export const loadBalancerArnOf = (listenerArn: string): string =>
-  listenerArn.replace(':listener/', ':loadbalancer/').replace(/\/[^/]+$/, '');
-
-const forwardsOf = (actions: readonly Action[] | undefined): ForwardView[] =>
-  (actions ?? [])
-    .filter((a) => a.Type === 'forward')
-    .flatMap((a) =>
-      a.ForwardConfig?.TargetGroups?.length
-        ? a.ForwardConfig.TargetGroups.map((t) => ({
-            targetGroupArn: t.TargetGroupArn ?? '',
-            weight: t.Weight ?? 1,
-          }))
-        : a.TargetGroupArn
-          ? [{ targetGroupArn: a.TargetGroupArn, weight: 1 }]
-          : [],
-    );
-
 export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date.now()) => {
-  const listenerCache = new Map<string, { at: number; view: ListenerView }>();
+  const { describeListener, ruleForwards, healthyTargets } = createElbReads(clients, now);
   const groupCache = new Map<string, { at: number; view: GroupView }>();
 
   const groupOf = async (ref: DeploymentRef, signal: AbortSignal): Promise<GroupView> => {
@@ -94,30 +64,6 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
     if (cached && now() - cached.at < CONFIG_TTL_MS) return cached.view;
     const view = await readGroup(clients, ref, signal);
     groupCache.set(key, { at: now(), view });
-    return view;
-  };
-
-  const describeListener = async (arn: string, signal: AbortSignal): Promise<ListenerView> => {
-    const cached = listenerCache.get(arn);
-    if (cached && now() - cached.at < CONFIG_TTL_MS) return cached.view;
-    const [listeners, balancers] = await Promise.all([
-      awsRead('elasticloadbalancing:DescribeListeners', '"*"', signal, (o) =>
-        clients.elb.send(new DescribeListenersCommand({ ListenerArns: [arn] }), o),
-      ),
-      awsRead('elasticloadbalancing:DescribeLoadBalancers', '"*"', signal, (o) =>
-        clients.elb.send(
-          new DescribeLoadBalancersCommand({ LoadBalancerArns: [loadBalancerArnOf(arn)] }),
-          o,
-        ),
-      ),
-    ]);
-    const listener = listeners.Listeners?.[0];
-    const dnsName = balancers.LoadBalancers?.[0]?.DNSName;
-    if (!listener?.Port || !listener.Protocol || !dnsName) {
-      throw new DiscoveryError(`listener ${arn} or its load balancer could not be described`);
-    }
-    const view = { port: listener.Port, protocol: listener.Protocol, dnsName };
-    listenerCache.set(arn, { at: now(), view });
     return view;
   };
 
@@ -141,22 +87,6 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
         lb.targetGroupArn ? [lb.targetGroupArn] : [],
       ),
     }));
-  };
-
-  const healthyTargets = async (arn: string, signal: AbortSignal): Promise<number> => {
-    const answer = await awsRead('elasticloadbalancing:DescribeTargetHealth', '"*"', signal, (o) =>
-      clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }), o),
-    );
-    return (answer.TargetHealthDescriptions ?? []).filter(
-      (t) => t.TargetHealth?.State === 'healthy',
-    ).length;
-  };
-
-  const readTestForwards = async (arn: string, signal: AbortSignal): Promise<ForwardView[]> => {
-    const answer = await awsRead('elasticloadbalancing:DescribeRules', '"*"', signal, (o) =>
-      clients.elb.send(new DescribeRulesCommand({ ListenerArn: arn }), o),
-    );
-    return (answer.Rules ?? []).flatMap((r) => forwardsOf(r.Actions));
   };
 
   const readTaskDefinition = async (arn: string | undefined, signal: AbortSignal) => {
@@ -200,7 +130,7 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
     const groupP = groupOf(ref, signal);
     const revisionP = readRevision(clients, ref.applicationName, location, signal);
     const forwardsP = options.routingProof
-      ? groupP.then((g) => readTestForwards(g.testListenerArn, signal))
+      ? groupP.then((g) => ruleForwards(g.testListenerArn, signal))
       : Promise.resolve([]);
     const healthP = forwardsP.then(async (forwards) => {
       const live = [...new Set(forwards.filter((f) => f.weight > 0).map((f) => f.targetGroupArn))];

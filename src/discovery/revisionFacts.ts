@@ -16,7 +16,7 @@ export const imageTag = (image: string): string => {
 };
 
 export const factsOf = (
-  deployment: DeploymentView,
+  deployment: Pick<DeploymentView, 'deploymentId' | 'revisionProblem'>,
   taskDefinition: TaskDefinition | Error | undefined,
 ): Facts => {
   const values: Record<string, string> = { 'deployment.id': deployment.deploymentId };

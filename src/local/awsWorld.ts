@@ -61,6 +61,15 @@ export interface WorldDeploymentGroup {
   readonly targetGroupNames: readonly [string, string];
 }
 
+/** ECS native blue/green: a service deployment from one revision to another. */
+export interface WorldServiceDeployment {
+  readonly arn: string;
+  readonly sourceRevisionArn: string;
+  readonly targetRevisionArn: string;
+  status: string;
+  stopType?: string;
+}
+
 export interface SampleWorldOptions {
   readonly prodPort: number;
   readonly testPort: number;
@@ -93,6 +102,10 @@ export class LocalAwsWorld {
   public readonly tg1: WorldTargetGroup;
   public readonly tg2: WorldTargetGroup;
   public readonly group: WorldDeploymentGroup;
+  /** ECS native: the blue and green service revisions, and the service's deployments. */
+  public readonly blueRevisionArn: string;
+  public readonly greenRevisionArn: string;
+  public readonly serviceDeployments: WorldServiceDeployment[] = [];
 
   public constructor(options: SampleWorldOptions) {
     const family = options.family ?? 'sample-website';
@@ -161,6 +174,31 @@ export class LocalAwsWorld {
       targetGroupNames: [this.tg1.name, this.tg2.name],
     };
     this.deploymentGroups.push(this.group);
+    this.blueRevisionArn = arn('ecs', `service-revision/${cluster}/${service}/1000000000000000041`);
+    this.greenRevisionArn = arn(
+      'ecs',
+      `service-revision/${cluster}/${service}/1000000000000000042`,
+    );
+  }
+
+  /** The listener rule ARN of a listener's default rule. */
+  public ruleOf(listener: WorldListener): string {
+    return `${listener.arn.replace(':listener/', ':listener-rule/')}/default`;
+  }
+
+  /** An ECS native deployment from blue's revision to green's, in progress. */
+  public startServiceDeployment(options: { creation?: boolean } = {}): WorldServiceDeployment {
+    const d: WorldServiceDeployment = {
+      arn: arn(
+        'ecs',
+        `service-deployment/${this.group.cluster}/${this.group.service}/deploy${this.serviceDeployments.length + 1}`,
+      ),
+      sourceRevisionArn: options.creation ? '' : this.blueRevisionArn,
+      targetRevisionArn: this.greenRevisionArn,
+      status: 'IN_PROGRESS',
+    };
+    this.serviceDeployments.push(d);
+    return d;
   }
 
   /** The appspec a deployment of green carries (YAML, as pipelines write it). */

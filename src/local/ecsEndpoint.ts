@@ -60,6 +60,54 @@ export class LocalEcsEndpoint extends LoopbackHttpServer {
     });
   }
 
+  private describeServiceRevisions(body: Record<string, unknown>): {
+    status: number;
+    body: unknown;
+  } {
+    const w = this.world;
+    const arns = Array.isArray(body.serviceRevisionArns)
+      ? body.serviceRevisionArns.map(String)
+      : [];
+    const revision = (arn: string) => {
+      const green = arn === w.greenRevisionArn;
+      if (!green && arn !== w.blueRevisionArn) return undefined;
+      const td = green ? w.green : w.blue;
+      const tg = green ? w.tg2 : w.tg1;
+      return {
+        serviceRevisionArn: arn,
+        serviceArn: w.serviceArn,
+        clusterArn: w.clusterArn,
+        taskDefinition: td.arn,
+        loadBalancers: [
+          {
+            targetGroupArn: w.tg1.arn,
+            containerName: td.containers[0]?.name,
+            containerPort: 80,
+            advancedConfiguration: {
+              alternateTargetGroupArn: w.tg2.arn,
+              productionListenerRule: w.ruleOf(w.prodListener),
+              testListenerRule: w.ruleOf(w.testListener),
+              roleArn: 'arn:aws:iam::123456789012:role/ecs-elb',
+            },
+          },
+        ],
+        resolvedConfiguration: {
+          loadBalancers: [
+            { targetGroupArn: tg.arn, productionListenerRule: w.ruleOf(w.prodListener) },
+          ],
+        },
+      };
+    };
+    const found = arns.map(revision);
+    return {
+      status: 200,
+      body: {
+        serviceRevisions: found.filter(Boolean),
+        failures: arns.filter((_, i) => !found[i]).map((arn) => ({ arn, reason: 'MISSING' })),
+      },
+    };
+  }
+
   private answer(
     operation: string,
     body: Record<string, unknown>,
@@ -127,6 +175,65 @@ export class LocalEcsEndpoint extends LoopbackHttpServer {
             },
           },
         };
+      }
+      case 'DescribeServiceRevisions':
+        return this.describeServiceRevisions(body);
+      case 'DescribeServiceDeployments': {
+        const arns = Array.isArray(body.serviceDeploymentArns)
+          ? body.serviceDeploymentArns.map(String)
+          : [];
+        return {
+          status: 200,
+          body: {
+            serviceDeployments: w.serviceDeployments
+              .filter((d) => arns.includes(d.arn))
+              .map((d) => ({
+                serviceDeploymentArn: d.arn,
+                serviceArn: w.serviceArn,
+                clusterArn: w.clusterArn,
+                status: d.status,
+                sourceServiceRevisions: d.sourceRevisionArn ? [{ arn: d.sourceRevisionArn }] : [],
+                targetServiceRevision: { arn: d.targetRevisionArn },
+              })),
+            failures: [],
+          },
+        };
+      }
+      case 'ListServiceDeployments': {
+        const statuses = Array.isArray(body.status) ? body.status.map(String) : undefined;
+        const ok = body.service === w.group.service || body.service === w.serviceArn;
+        return {
+          status: 200,
+          body: {
+            serviceDeployments: (ok ? w.serviceDeployments : [])
+              .filter((d) => !statuses || statuses.includes(d.status))
+              .map((d) => ({
+                serviceDeploymentArn: d.arn,
+                serviceArn: w.serviceArn,
+                clusterArn: w.clusterArn,
+                targetServiceRevisionArn: d.targetRevisionArn,
+                status: d.status,
+              })),
+          },
+        };
+      }
+      case 'StopServiceDeployment': {
+        const d = w.serviceDeployments.find((x) => x.arn === body.serviceDeploymentArn);
+        if (!d) {
+          return {
+            status: 400,
+            body: { __type: 'ServiceDeploymentNotFoundException', message: 'not found' },
+          };
+        }
+        if (!['PENDING', 'IN_PROGRESS'].includes(d.status)) {
+          return {
+            status: 400,
+            body: { __type: 'ConflictException', message: `deployment is ${d.status}` },
+          };
+        }
+        d.stopType = String(body.stopType ?? 'ROLLBACK');
+        d.status = d.stopType === 'ABORT' ? 'STOP_REQUESTED' : 'ROLLBACK_REQUESTED';
+        return { status: 200, body: { serviceDeploymentArn: d.arn } };
       }
       default:
         return {

@@ -17,6 +17,8 @@ export interface ReadinessResult {
   readonly attempts: number;
   readonly waitedMs: number;
   readonly reason?: string;
+  /** Stopped at the attempt limit while the answers were still transient: worth asking later. */
+  readonly waiting?: true;
 }
 
 export interface GateProgress {
@@ -35,6 +37,8 @@ export const runReadinessGate = (
     readonly headers: Readonly<Record<string, string>>;
     readonly timeoutMs: number;
     readonly budget: AbortSignal;
+    /** Stop after this many transient answers (ECS hooks come back later instead of waiting). */
+    readonly maxAttempts?: number;
   },
   gate: NonNullable<Suite['readiness']>,
   onProgress?: (event: GateProgress) => void,
@@ -75,6 +79,16 @@ export const runReadinessGate = (
       }
       if (!(outcome.kind === 'error' && outcome.budgetExhausted)) last = describeOutcome(outcome);
       onProgress?.({ type: 'readiness-attempt', attempt: attempts, outcome: last });
+      if (options.maxAttempts !== undefined && attempts >= options.maxAttempts && !signal.aborted) {
+        return {
+          ...result(
+            false,
+            attempts,
+            `readiness gate: GET ${gate.path} not ready yet (last: ${last})`,
+          ),
+          waiting: true,
+        };
+      }
       const retryAfter = outcome.kind === 'response' ? (outcome.retryAfterMs ?? 0) : 0;
       await pause(
         Math.max(retryAfter, backoffDelay(attempts, gate.intervalMs, gate.maxIntervalMs)),

@@ -50,6 +50,10 @@ export interface SuiteRunOptions {
   readonly keepAlive?: boolean;
   /** Facts of the deployment under test, for `{{…}}` in expectations. */
   readonly facts?: Facts;
+  /** Stop the readiness gate after this many transient answers (ECS: ask again later). */
+  readonly gateAttempts?: number;
+  /** Sent with every request unless the check sets the header (Service Connect test traffic). */
+  readonly defaultHeaders?: Readonly<Record<string, string>>;
 }
 
 /** Runs the hook's checks of `suite` against `baseUrl` and decides the verdict. */
@@ -78,6 +82,17 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
   } catch (error) {
     return finish({ verdict: 'Failed', reason: (error as Error).message, checks: [] });
   }
+  if (options.defaultHeaders) {
+    const withDefaults = (h: ResolvedHeaders): ResolvedHeaders => {
+      const own = new Set(Object.keys(h.values).map((n) => n.toLowerCase()));
+      const defaults = Object.entries(options.defaultHeaders ?? {}).filter(
+        ([n]) => !own.has(n.toLowerCase()),
+      );
+      return { ...h, values: { ...Object.fromEntries(defaults), ...h.values } };
+    };
+    headers = new Map([...headers].map(([c, h]) => [c, withDefaults(h)]));
+    readinessHeaders = withDefaults(readinessHeaders);
+  }
 
   const prober = createProber(suite.tls, { keepAlive: options.keepAlive ?? true });
   try {
@@ -90,6 +105,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
           headers: readinessHeaders.values,
           timeoutMs: suite.timeoutMs,
           budget,
+          ...(options.gateAttempts !== undefined && { maxAttempts: options.gateAttempts }),
         },
         suite.readiness,
         onProgress,

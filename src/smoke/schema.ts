@@ -11,8 +11,22 @@ import { closeMatches } from './closeMatches';
 import { factNameProblem, referencesIn, stringsIn } from './facts';
 import './zodMessages';
 
-export const HOOK_NAMES = ['AfterAllowTestTraffic', 'BeforeAllowTraffic'] as const;
+/** CodeDeploy lifecycle hooks: a hook not listed in `hooks:` runs every check. */
+export const CODEDEPLOY_HOOKS = ['AfterAllowTestTraffic', 'BeforeAllowTraffic'] as const;
+/** ECS native blue/green lifecycle stages: a stage not listed in `hooks:` runs nothing. */
+export const ECS_STAGES = [
+  'RECONCILE_SERVICE',
+  'PRE_SCALE_UP',
+  'POST_SCALE_UP',
+  'TEST_TRAFFIC_SHIFT',
+  'POST_TEST_TRAFFIC_SHIFT',
+  'PRE_PRODUCTION_TRAFFIC_SHIFT',
+  'PRODUCTION_TRAFFIC_SHIFT',
+  'POST_PRODUCTION_TRAFFIC_SHIFT',
+] as const;
+export const HOOK_NAMES = [...CODEDEPLOY_HOOKS, ...ECS_STAGES] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
+export type EcsStage = (typeof ECS_STAGES)[number];
 
 /** Defaults of the suite language, written once. */
 export const SUITE_DEFAULTS = {
@@ -20,6 +34,7 @@ export const SUITE_DEFAULTS = {
   timeoutMs: 5_000,
   retry: { attempts: 3, backoffMs: 250, maxBackoffMs: 2_000 },
   readiness: { budgetMs: 60_000, intervalMs: 500, maxIntervalMs: 5_000 },
+  ecs: { overallBudgetMs: 600_000, callBackDelaySeconds: 10, skipOnServiceCreation: false },
 } as const;
 
 const positiveInt = () => z.int().check(z.positive());
@@ -227,6 +242,20 @@ const tls = z.strictObject({
   ),
 });
 
+/**
+ * ECS native hooks: a readiness wait is carried across invocations (IN_PROGRESS with a callback
+ * delay) instead of holding the Lambda, within an overall budget.
+ */
+const ecsSettings = z.strictObject({
+  overallBudgetMs: z._default(milliseconds(), SUITE_DEFAULTS.ecs.overallBudgetMs),
+  callBackDelaySeconds: z._default(
+    positiveInt().check(z.maximum(900)),
+    SUITE_DEFAULTS.ecs.callBackDelaySeconds,
+  ),
+  /** At a service's first deployment (no other revision), return SUCCEEDED without checks. */
+  skipOnServiceCreation: z._default(z.boolean(), SUITE_DEFAULTS.ecs.skipOnServiceCreation),
+});
+
 const readiness = z.strictObject({
   path: path(),
   headers: headers(),
@@ -245,6 +274,7 @@ export const suiteSchema = z
     timeoutMs: z._default(milliseconds(), SUITE_DEFAULTS.timeoutMs),
     retry: z.prefault(retry, {}),
     tls: z.optional(tls),
+    ecs: z.prefault(ecsSettings, {}),
     readiness: z.optional(readiness),
     checks: z.array(check).check(z.minLength(1)),
     /** Which checks run in which hook; a hook not listed runs every check. */
@@ -299,8 +329,15 @@ export type SuiteInput = z.input<typeof suiteSchema>;
 export type Suite = z.output<typeof suiteSchema>;
 export type Check = Suite['checks'][number];
 
-/** The checks a hook runs, in file order. */
+export const isEcsStage = (hook: HookName): hook is EcsStage =>
+  (ECS_STAGES as readonly string[]).includes(hook);
+
+/**
+ * The checks a hook runs, in file order. A CodeDeploy hook that `hooks:` does not list runs every
+ * check (it has one job); an ECS stage that is not listed runs nothing (there are eight).
+ */
 export const checksForHook = (suite: Suite, hook: HookName): Check[] => {
   const selected = suite.hooks[hook];
-  return selected ? suite.checks.filter((c) => selected.includes(c.name)) : suite.checks;
+  if (!selected) return isEcsStage(hook) ? [] : suite.checks;
+  return suite.checks.filter((c) => selected.includes(c.name));
 };

@@ -1,0 +1,212 @@
+/**
+ * Builds the ECS native blue/green lifecycle hook handler: the same suites and engine as the
+ * CodeDeploy hooks, answered the way ECS wants, `{ hookStatus, callBackDelay?, hookDetails? }`.
+ *
+ * It never throws and never returns an invalid status: a thrown error or a bad status makes ECS
+ * roll back with a poor message, so every path (malformed event, bad configuration, crash,
+ * spent budget) is a FAILED with its reason in hookDetails and the log. A rollback
+ * re-invocation (green's weight 0) and a stage the suite does not list return SUCCEEDED at once.
+ */
+import { DescribeServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
+import type { Context } from 'aws-lambda';
+import { createDiscoveryClients, type DiscoveryClients } from '../aws/clients';
+import { ENV_DEFAULTS, type HookSettings, readHookSettings } from '../config/env';
+import { awsRead } from '../discovery/awsRead';
+import { createEcsGreenDiscovery, type EcsGreenDiscovery } from '../discovery/discoverEcsGreen';
+import { DiscoveryError, describeError } from '../errors';
+import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
+import { parseBaseUrl } from '../smoke/baseUrl';
+import { runSmokeSuite } from '../smoke/runSmokeSuite';
+import { checksForHook, type Suite } from '../smoke/schema';
+import { withDeadline } from '../time/deadline';
+import { type EcsHookEvent, parseEcsHookEvent } from './parseEcsHookEvent';
+import { budgetSpent, readinessStateOf } from './readinessState';
+
+export type HookStatus = 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
+
+export interface EcsHookResponse {
+  readonly hookStatus: HookStatus;
+  readonly callBackDelay?: number;
+  readonly hookDetails?: Record<string, unknown>;
+}
+
+export interface EcsHookHandlerOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly log?: Log;
+  readonly clients?: DiscoveryClients;
+  readonly discovery?: EcsGreenDiscovery;
+  readonly now?: () => Date;
+}
+
+/** Time kept back from the Lambda deadline to return (there is no report to send). */
+const RETURN_MARGIN_MS = 1_000;
+
+const ROLLBACK_STAGES = new Set(['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT']);
+
+const failed = (reason: string): EcsHookResponse => ({
+  hookStatus: 'FAILED',
+  hookDetails: { reason },
+});
+
+/** At a rollback ECS invokes these stages again with green's weight at 0. */
+const isRollbackInvocation = (event: EcsHookEvent): boolean => {
+  if (!ROLLBACK_STAGES.has(event.lifecycleStage)) return false;
+  const d = event.executionDetails;
+  const weights =
+    event.lifecycleStage === 'TEST_TRAFFIC_SHIFT'
+      ? d.testTrafficWeights
+      : d.productionTrafficWeights;
+  return weights?.[d.targetServiceRevisionArn] === 0;
+};
+
+export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerOptions = {}) => {
+  const log = options.log ?? createLogger();
+  const now = options.now ?? (() => new Date());
+  let suite: Suite | undefined;
+  let settings: HookSettings | undefined;
+  let configError: string | undefined;
+  try {
+    settings = readHookSettings(options.env);
+    suite = load();
+  } catch (error) {
+    configError = `Invalid configuration, fix it and redeploy. ${(error as Error).message}`;
+    log.error('Cold start: invalid configuration; every invocation will answer FAILED', { error });
+  }
+  const clients =
+    options.clients ??
+    createDiscoveryClients(settings?.sdk ?? { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS });
+  const discovery = options.discovery ?? createEcsGreenDiscovery(clients);
+
+  /** A service's first deployment has no source revision. */
+  const isServiceCreation = async (event: EcsHookEvent, signal: AbortSignal): Promise<boolean> => {
+    const answer = await awsRead(
+      'ecs:DescribeServiceDeployments',
+      'the service deployment',
+      signal,
+      (o) =>
+        clients.ecs.send(
+          new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [event.resourceArn] }),
+          o,
+        ),
+    );
+    return (answer.serviceDeployments?.[0]?.sourceServiceRevisions ?? []).length === 0;
+  };
+
+  const judge = async (
+    event: EcsHookEvent,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<EcsHookResponse> => {
+    if (configError || !suite || !settings) return failed(configError ?? 'no configuration');
+    const stage = event.lifecycleStage;
+    const checks = checksForHook(suite, stage);
+    if (checks.length === 0) {
+      log.info('No checks for this stage in the suite: SUCCEEDED', { stage });
+      return { hookStatus: 'SUCCEEDED' };
+    }
+    if (isRollbackInvocation(event)) {
+      log.info('Rollback re-invocation (green weight 0): SUCCEEDED, never blocking a rollback', {
+        stage,
+      });
+      return { hookStatus: 'SUCCEEDED' };
+    }
+    const budgetMs = Math.max(0, Math.floor(context.getRemainingTimeInMillis() - RETURN_MARGIN_MS));
+    if (budgetMs === 0) return failed('no time left for the suite: raise the function timeout');
+    const state = readinessStateOf(event.hookDetails, suite.ecs.overallBudgetMs, now());
+    const testUrl = event.hookDetails?.testUrl;
+    const override =
+      typeof testUrl === 'string' ? parseBaseUrl(testUrl, 'hookDetails.testUrl') : undefined;
+    if (override && !override.ok) return failed(override.problem);
+    const overrideUrl = override?.url ?? settings.testListenerUrl;
+    const activeSuite = suite;
+
+    return withDeadline(budgetMs, undefined, async ({ signal }) => {
+      if (activeSuite.ecs.skipOnServiceCreation && (await isServiceCreation(event, signal))) {
+        log.info('First deployment of the service, and the suite skips it: SUCCEEDED', { stage });
+        return { hookStatus: 'SUCCEEDED' } satisfies EcsHookResponse;
+      }
+      const green = await discovery({
+        serviceDeploymentArn: event.resourceArn,
+        targetServiceRevisionArn: event.executionDetails.targetServiceRevisionArn,
+        stage,
+        routingProof: settings?.routingProof ?? true,
+        ...(overrideUrl && { overrideUrl }),
+        signal,
+      });
+      log.info('Green discovered', {
+        baseUrl: green.baseUrl,
+        ...(green.routing && { routing: green.routing }),
+      });
+      const result = await runSmokeSuite({
+        suite: activeSuite,
+        hook: stage,
+        baseUrl: green.baseUrl,
+        budget: signal,
+        facts: green.facts,
+        // One probe per invocation: a green that is still starting is asked again later.
+        gateAttempts: 1,
+        ...(green.testHeader && {
+          defaultHeaders: { [green.testHeader.name]: green.testHeader.value },
+        }),
+        onProgress: (p) => {
+          if (p.type === 'check') log.info('Smoke check', { ...p.result });
+        },
+      });
+      if (result.verdict === 'Succeeded')
+        return { hookStatus: 'SUCCEEDED' } satisfies EcsHookResponse;
+      if (result.readiness?.waiting) {
+        const attempts = state.readinessAttempts + 1;
+        if (budgetSpent(state, now())) {
+          return failed(
+            `green never became ready within ${Math.round(state.overallBudgetMs / 1000)} s (${attempts} invocations; ${result.reason})`,
+          );
+        }
+        return {
+          hookStatus: 'IN_PROGRESS',
+          callBackDelay: activeSuite.ecs.callBackDelaySeconds,
+          hookDetails: {
+            readinessAttempts: attempts,
+            firstSeenAt: state.firstSeenAt,
+            overallBudgetMs: state.overallBudgetMs,
+          },
+        } satisfies EcsHookResponse;
+      }
+      return failed(result.reason ?? 'the suite failed');
+    });
+  };
+
+  return async (
+    event: unknown,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<EcsHookResponse> => {
+    attachLambdaContext(log, context);
+    const started = performance.now();
+    let response: EcsHookResponse;
+    const parsed = parseEcsHookEvent(event);
+    try {
+      if (!parsed.ok) {
+        response = failed(parsed.reason);
+      } else {
+        log.appendKeys?.({
+          serviceDeployment: parsed.event.resourceArn,
+          stage: parsed.event.lifecycleStage,
+          executionId: parsed.event.executionId,
+        });
+        response = await judge(parsed.event, context);
+      }
+    } catch (error) {
+      response =
+        error instanceof DiscoveryError
+          ? failed(`discovery: ${error.message}`)
+          : failed(`hook crashed: ${describeError(error)}`);
+      if (!(error instanceof DiscoveryError))
+        log.error('Hook crashed; answering FAILED', { error });
+    }
+    log[response.hookStatus === 'FAILED' ? 'error' : 'info']('Hook verdict', {
+      hookStatus: response.hookStatus,
+      ...(response.hookDetails && { hookDetails: response.hookDetails }),
+      durationMs: Math.round(performance.now() - started),
+    });
+    log.resetKeys?.();
+    return response;
+  };
+};

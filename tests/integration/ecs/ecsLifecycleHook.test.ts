@@ -1,0 +1,239 @@
+/**
+ * The ECS native lifecycle hook end to end on loopback: the real handler and the real SDK (ECS
+ * JSON 1.1, ELBv2 Query/XML) against the local world. Every hookStatus path, hookDetails carried
+ * across invocations, the rollback re-invocation, and events that are not what ECS sends.
+ */
+import { createEcsHookHandler, type EcsHookResponse } from '../../../src/ecs/createEcsHookHandler';
+import { LoopbackDeployment } from '../../../src/local/loopbackDeployment';
+import type { SuiteInput } from '../../../src/smoke/schema';
+import { captureLog, contextWithDeadline } from '../../helpers/lambda';
+import { suiteOf } from '../../helpers/suites';
+
+jest.setTimeout(30_000);
+
+const saved = { ...process.env };
+const running: LoopbackDeployment[] = [];
+afterEach(async () => {
+  process.env = { ...saved };
+  await Promise.all(running.splice(0).map((w) => w.stop()));
+});
+
+const suite = (overrides: Partial<SuiteInput> = {}) =>
+  suiteOf({
+    retry: { attempts: 2, backoffMs: 20, maxBackoffMs: 50 },
+    readiness: { path: '/', intervalMs: 50, timeoutMs: 500 },
+    ecs: { callBackDelaySeconds: 1, overallBudgetMs: 10_000 },
+    checks: [
+      { name: 'home', path: '/' },
+      {
+        name: 'version',
+        path: '/version',
+        expect: { json: [{ path: 'version', equals: '{{container.sample-website.imageTag}}' }] },
+      },
+    ],
+    hooks: { POST_TEST_TRAFFIC_SHIFT: ['home', 'version'], TEST_TRAFFIC_SHIFT: ['home'] },
+    ...overrides,
+  });
+
+let counter = 0;
+const setUp = async (
+  worldOptions: Parameters<typeof LoopbackDeployment.start>[0] = {},
+  suiteOverrides: Partial<SuiteInput> = {},
+  env: Record<string, string> = {},
+) => {
+  const world = await LoopbackDeployment.start(worldOptions);
+  running.push(world);
+  Object.assign(process.env, world.awsEnv());
+  const log = captureLog();
+  const handler = createEcsHookHandler(() => suite(suiteOverrides), { env, log });
+  const deployment = world.world.startServiceDeployment();
+  const event = (stage: string, extra: Record<string, unknown> = {}) => ({
+    executionId: `exec-${++counter}`,
+    lifecycleStage: stage,
+    resourceArn: deployment.arn,
+    executionDetails: {
+      serviceArn: world.world.serviceArn,
+      targetServiceRevisionArn: world.world.greenRevisionArn,
+      testTrafficWeights: {},
+      productionTrafficWeights: {},
+    },
+    ...extra,
+  });
+  const invoke = (e: unknown): Promise<EcsHookResponse> => handler(e, contextWithDeadline(15_000));
+  return { world, invoke, event, log, deployment };
+};
+
+describe('ECS lifecycle hook', () => {
+  it('SUCCEEDED for a healthy green behind the test listener rule, with the routing proof and facts', async () => {
+    const { world, invoke, event } = await setUp();
+    world.route('test', 'green');
+    expect(await invoke(event('POST_TEST_TRAFFIC_SHIFT'))).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(world.greenApp.paths).toEqual(expect.arrayContaining(['/', '/version']));
+    expect(world.ecs.requests.map((r) => r.operation).sort()).toEqual([
+      'DescribeServiceRevisions',
+      'DescribeTaskDefinition',
+    ]);
+    expect(world.ecs.requests[0]?.body).toEqual({
+      serviceRevisionArns: [world.world.greenRevisionArn],
+    });
+  });
+
+  it('FAILED for a broken green, with the reason in hookDetails', async () => {
+    const { world, invoke, event } = await setUp({ green: { behaviour: 'broken' } });
+    world.route('test', 'green');
+    expect(await invoke(event('POST_TEST_TRAFFIC_SHIFT'))).toEqual({
+      hookStatus: 'FAILED',
+      hookDetails: { reason: 'check "home" failed: status 500, expected 200' },
+    });
+  });
+
+  it('FAILED when the test listener rule still forwards to blue (routing proof)', async () => {
+    const { invoke, event, world } = await setUp();
+    const response = await invoke(event('POST_TEST_TRAFFIC_SHIFT'));
+    expect(response.hookStatus).toBe('FAILED');
+    expect(response.hookDetails?.reason).toBe(
+      `discovery: test listener rule :${new URL(world.test.url).port} forwards to sample-website-tg-1, not green's target group sample-website-tg-2 (task definition sample-website:42)`,
+    );
+    expect(world.blueApp.paths).toEqual([]);
+  });
+
+  it('a green still starting gets IN_PROGRESS with hookDetails, then SUCCEEDED once ready', async () => {
+    const { world, invoke, event } = await setUp({
+      green: { behaviour: 'slow-start', startupMs: 1_500 },
+    });
+    world.route('test', 'green');
+    const responses: EcsHookResponse[] = [];
+    let hookDetails: Record<string, unknown> = { userKey: 'kept' };
+    for (let i = 0; i < 10; i++) {
+      // ECS merges the returned hookDetails into the next event's
+      const response = await invoke(event('POST_TEST_TRAFFIC_SHIFT', { hookDetails }));
+      responses.push(response);
+      if (response.hookStatus !== 'IN_PROGRESS') break;
+      hookDetails = { ...hookDetails, ...response.hookDetails };
+      await new Promise((r) => setTimeout(r, (response.callBackDelay ?? 30) * 1000));
+    }
+    expect(responses[0]).toEqual({
+      hookStatus: 'IN_PROGRESS',
+      callBackDelay: 1,
+      hookDetails: {
+        readinessAttempts: 1,
+        firstSeenAt: expect.any(String),
+        overallBudgetMs: 10_000,
+      },
+    });
+    expect(responses.at(-1)).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(responses.length).toBeGreaterThan(1);
+    expect(hookDetails.userKey).toBe('kept');
+    expect(hookDetails.readinessAttempts).toBe(responses.length - 1);
+  });
+
+  it('FAILED once the overall readiness budget is spent', async () => {
+    const { world, invoke, event } = await setUp({
+      green: { behaviour: 'slow-start', startupMs: 60_000 },
+    });
+    world.route('test', 'green');
+    const long = new Date(Date.now() - 11_000).toISOString();
+    const response = await invoke(
+      event('POST_TEST_TRAFFIC_SHIFT', {
+        hookDetails: { readinessAttempts: 5, firstSeenAt: long },
+      }),
+    );
+    expect(response.hookStatus).toBe('FAILED');
+    expect(response.hookDetails?.reason).toMatch(
+      /^green never became ready within 10 s \(6 invocations; readiness gate: GET \/ not ready yet/,
+    );
+  });
+
+  it('SUCCEEDED at once at a rollback re-invocation (green weight 0), sending no probe', async () => {
+    const { world, invoke, event } = await setUp({ green: { behaviour: 'broken' } });
+    const e = event('TEST_TRAFFIC_SHIFT');
+    e.executionDetails.testTrafficWeights = {
+      [world.world.blueRevisionArn]: 100,
+      [world.world.greenRevisionArn]: 0,
+    } as never;
+    expect(await invoke(e)).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(world.greenApp.paths).toEqual([]);
+    expect(world.ecs.requests).toEqual([]);
+  });
+
+  it('SUCCEEDED, logged, at a stage the suite does not list', async () => {
+    const { invoke, event, log, world } = await setUp();
+    expect(await invoke(event('PRE_SCALE_UP'))).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(log.lines.some((l) => l.message.startsWith('No checks for this stage'))).toBe(true);
+    expect(world.ecs.requests).toEqual([]);
+  });
+
+  it('skips the first deployment of a new service when the suite says so', async () => {
+    const { world, invoke } = await setUp(
+      { green: { behaviour: 'broken' } },
+      {
+        ecs: { skipOnServiceCreation: true },
+      },
+    );
+    const creation = world.world.startServiceDeployment({ creation: true });
+    const response = await invoke({
+      executionId: 'create-1',
+      lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+      resourceArn: creation.arn,
+      executionDetails: {
+        serviceArn: world.world.serviceArn,
+        targetServiceRevisionArn: world.world.greenRevisionArn,
+      },
+    });
+    expect(response).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(world.ecs.requests.map((r) => r.operation)).toEqual(['DescribeServiceDeployments']);
+  });
+
+  it.each([
+    ['not an object', 'hello'],
+    [
+      'no executionDetails',
+      { executionId: 'x', lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT', resourceArn: 'a' },
+    ],
+    [
+      'an unknown stage',
+      {
+        executionId: 'x',
+        lifecycleStage: 'BAKE_TIME',
+        resourceArn: 'a',
+        executionDetails: { serviceArn: 's', targetServiceRevisionArn: 't' },
+      },
+    ],
+  ])('a malformed event (%s) answers FAILED with the reason, never throws', async (_label, e) => {
+    const { invoke } = await setUp();
+    const response = await invoke(e);
+    expect(response.hookStatus).toBe('FAILED');
+    expect(response.hookDetails?.reason).toMatch(/^malformed ECS lifecycle hook event: /);
+  });
+
+  it('a configuration error and a crash answer FAILED too', async () => {
+    const world = await LoopbackDeployment.start();
+    running.push(world);
+    Object.assign(process.env, world.awsEnv());
+    const broken = createEcsHookHandler(
+      () => {
+        throw new Error('config/suites/default.yaml:3: checks: too small');
+      },
+      { log: captureLog() },
+    );
+    const e = {
+      executionId: 'x',
+      lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+      resourceArn: 'arn:aws:ecs:us-east-1:123456789012:service-deployment/c/s/d',
+      executionDetails: { serviceArn: 's', targetServiceRevisionArn: world.world.greenRevisionArn },
+    };
+    expect((await broken(e, contextWithDeadline(5_000))).hookDetails?.reason).toMatch(
+      /^Invalid configuration/,
+    );
+    const crashing = createEcsHookHandler(() => suite(), {
+      log: captureLog(),
+      discovery: async () => {
+        throw new TypeError('boom');
+      },
+    });
+    expect(await crashing(e, contextWithDeadline(5_000))).toEqual({
+      hookStatus: 'FAILED',
+      hookDetails: { reason: 'hook crashed: TypeError: boom' },
+    });
+  });
+});
