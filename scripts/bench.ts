@@ -77,7 +77,7 @@ const main = async () => {
       'artifacts',
       async () => {
         dir = await benchArtifacts(run);
-        await benchMemory(run, dir, endpoint);
+        await benchMemory(run, dir);
       },
     ],
   ];

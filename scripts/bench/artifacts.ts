@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import type { LocalCodeDeployEndpoint } from '../../src/local/codeDeployEndpoint';
-import { SampleApp } from '../../src/local/sampleApp';
+import { LoopbackDeployment } from '../../src/local/loopbackDeployment';
 import { BENCH_ENV } from './hookTiming';
 import { type BenchRun, stats } from './stats';
 
@@ -110,7 +109,7 @@ export const benchArtifacts = async (run_: BenchRun) => {
       outdir: join(dir, 'meta'),
       absWorkingDir: ROOT,
       plugins,
-      external: ['@aws-sdk/client-ssm', '@aws-sdk/client-secrets-manager'],
+      external: ['@aws-sdk/client-ssm', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-s3'],
     });
     const output = Object.values(meta.metafile.outputs).find((o) => o.entryPoint);
     const byPackage: Record<string, number> = {};
@@ -132,15 +131,12 @@ export const benchArtifacts = async (run_: BenchRun) => {
   return dir;
 };
 
-export const benchMemory = async (
-  run_: BenchRun,
-  dir: string,
-  endpoint: LocalCodeDeployEndpoint,
-) => {
-  const app = new SampleApp({ version: 'v2' });
-  await app.start();
+/** Peak RSS of the packaged hook, discovery and routing proof included, on the loopback world. */
+export const benchMemory = async (run_: BenchRun, dir: string) => {
+  const world = await LoopbackDeployment.start();
+  world.route('test', 'green');
   const js = join(dir, 'x', 'afterAllowTestTraffic', 'handlers', 'afterAllowTestTraffic.js');
-  const deploymentId = endpoint.addDeployment('app', 'mem');
+  const deploymentId = world.startDeployment();
   const child = promisify(execFile)(
     process.execPath,
     [
@@ -154,14 +150,12 @@ export const benchMemory = async (
       env: {
         PATH: process.env.PATH,
         ...BENCH_ENV,
-        AWS_ENDPOINT_URL_CODEDEPLOY: endpoint.url,
-        TEST_LISTENER_URL: app.url,
+        ...world.awsEnv(),
         POWERTOOLS_LOG_LEVEL: 'SILENT',
       },
     },
   );
-  const { stdout } = await child;
-  await app.stop();
+  const { stdout } = await child.finally(() => world.stop());
   const { status, maxRssKiB } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
     status: string;
     maxRssKiB: number;
@@ -169,7 +163,7 @@ export const benchMemory = async (
   if (status !== 'Succeeded') throw new Error(`memory run reported ${status}`);
   const mib = maxRssKiB / 1024;
   run_.figures.push({
-    name: 'Peak RSS of a hook invocation (default suite)',
+    name: 'Peak RSS of a hook invocation (default suite, with discovery)',
     ours: stats([mib]),
     reference: stats([256]),
     referenceName: 'configured Lambda memory 256 MiB',

@@ -37,6 +37,7 @@ export interface CallTargets {
 
 /** The CodeDeploy operations each kind of function calls, by their API names. */
 export const CODEDEPLOY_OPERATIONS: Readonly<Record<FunctionKind, readonly string[]>> = {
+  ecsHook: [],
   hook: [
     'GetDeployment',
     'GetDeploymentGroup',
@@ -126,7 +127,40 @@ const discoveryCalls = (t: CallTargets): AwsCall[] => [
   })),
 ];
 
+/** The ECS native hook's reads: the service revision and deployment, then the listener rules. */
+const ecsHookCalls = (t: CallTargets): AwsCall[] =>
+  (t.ecsServices ?? []).flatMap((e) => [
+    ...['service', `service-revision/${e.cluster}/${e.service}/1234567890123456789`].map(
+      (resource) => ({
+        action: 'ecs:DescribeServiceRevisions',
+        resource: arn(
+          t,
+          'ecs',
+          resource.startsWith('service-revision') ? resource : `service/${e.cluster}/${e.service}`,
+        ),
+        why: 'the target revision names its listener rules, target group and task definition',
+      }),
+    ),
+    ...['service', `service-deployment/${e.cluster}/${e.service}/abcdefghijk`].map((resource) => ({
+      action: 'ecs:DescribeServiceDeployments',
+      resource: arn(
+        t,
+        'ecs',
+        resource.startsWith('service-deployment') ? resource : `service/${e.cluster}/${e.service}`,
+      ),
+      why: "a service's first deployment has no source revision (skipOnServiceCreation)",
+    })),
+    ...[
+      'ecs:DescribeTaskDefinition',
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeRules',
+      'elasticloadbalancing:DescribeTargetHealth',
+    ].map((action) => ({ action, resource: '*', why: 'discovery and the routing proof' })),
+  ]);
+
 export const awsCallsOf = (kind: FunctionKind, t: CallTargets): AwsCall[] => {
+  if (kind === 'ecsHook') return [...logCalls(t), ...ecsHookCalls(t)];
   if (kind === 'hook') {
     return [
       ...logCalls(t),

@@ -8,6 +8,8 @@ export interface FunctionNames {
   readonly afterAllowTestTraffic: string;
   readonly beforeAllowTraffic: string;
   readonly alarmRollback: string;
+  /** ECS native hooks need no CodeDeployHook_ prefix: ECS invokes through its own role. */
+  readonly ecsLifecycleHook: string;
 }
 
 export const functionNamesFor = (serviceName: string, stage: string): FunctionNames => {
@@ -16,5 +18,6 @@ export const functionNamesFor = (serviceName: string, stage: string): FunctionNa
     afterAllowTestTraffic: name('AfterAllowTestTraffic'),
     beforeAllowTraffic: name('BeforeAllowTraffic'),
     alarmRollback: name('AlarmRollback'),
+    ecsLifecycleHook: `${serviceName}-${stage}-EcsLifecycleHook`,
   };
 };

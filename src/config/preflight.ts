@@ -14,13 +14,14 @@ const FUNCTION_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** AWSCodeDeployRoleForECSLimited may only invoke functions whose name starts with this. */
 export const HOOK_NAME_PREFIX = 'CodeDeployHook_';
 
-export type FunctionKind = 'hook' | 'alarm';
+export type FunctionKind = 'hook' | 'alarm' | 'ecsHook';
 
 /** The functions this project defines, by their key in serverless.yml. */
 export const FUNCTION_KINDS: Readonly<Record<string, FunctionKind>> = {
   afterAllowTestTraffic: 'hook',
   beforeAllowTraffic: 'hook',
   alarmRollback: 'alarm',
+  ecsLifecycleHook: 'ecsHook',
 };
 
 export interface PreflightFunction {
@@ -68,7 +69,7 @@ const checkName = (fn: PreflightFunction, stage: string, problems: string[]) => 
       `function ${fn.key}: name "${fn.name}" may only contain letters, digits, - and _`,
     );
   }
-  if (!fn.name.startsWith(HOOK_NAME_PREFIX)) {
+  if (FUNCTION_KINDS[fn.key] !== 'ecsHook' && !fn.name.startsWith(HOOK_NAME_PREFIX)) {
     problems.push(
       `function ${fn.key}: name "${fn.name}" must start with ${HOOK_NAME_PREFIX} (the AWSCodeDeployRoleForECSLimited role invokes only such functions)`,
     );
@@ -79,7 +80,7 @@ const checkEnvironment = (fn: PreflightFunction, deploying: boolean, problems: s
   const kind = FUNCTION_KINDS[fn.key];
   const { values: env, deferred } = splitEnv(fn.environment);
   try {
-    if (kind === 'hook') {
+    if (kind === 'hook' || kind === 'ecsHook') {
       const settings = readHookSettings(env, { deferred });
       if (
         deploying &&

@@ -109,7 +109,7 @@ const getAtt = (id: string, attribute: string, resources: Resources): Json => {
 
 interface FunctionUnderTest {
   readonly key: string;
-  readonly kind: 'hook' | 'alarm';
+  readonly kind: import('../../src/config/preflight').FunctionKind;
   readonly functionName: string;
   readonly roleId: string;
   readonly env: Record<string, string>;
@@ -178,6 +178,11 @@ export const callsOf = (
           })()
         : services,
     secrets: fn.kind === 'hook' ? secrets : [],
+    ...(fn.kind === 'ecsHook' && {
+      ecsServices: [
+        { cluster: fn.env.ECS_CLUSTER_NAME ?? '', service: fn.env.ECS_SERVICE_NAME ?? '' },
+      ],
+    }),
     ...(fn.kind === 'hook' && {
       ecsServices: [
         { cluster: fn.env.ECS_CLUSTER_NAME ?? '', service: fn.env.ECS_SERVICE_NAME ?? '' },

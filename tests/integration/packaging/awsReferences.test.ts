@@ -130,7 +130,7 @@ describe.each([
 
   it('allows every AWS call of every function under its own role (IAM simulator)', async () => {
     const functions = functionsOf(variant.resources);
-    expect(functions.map((f) => f.kind).sort()).toEqual(['alarm', 'hook', 'hook']);
+    expect(functions.map((f) => f.kind).sort()).toEqual(['alarm', 'ecsHook', 'hook', 'hook']);
     expect(await deniedCalls(variant.resources, secrets, buckets)).toEqual([]);
   });
 

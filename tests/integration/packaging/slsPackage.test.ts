@@ -39,12 +39,13 @@ describe('sls package, dev stage defaults', () => {
     template = result.template;
   });
 
-  it('names the hook functions CodeDeployHook_*, within 64 characters, on arm64 Node 24', () => {
+  it('names the CodeDeploy functions CodeDeployHook_*, within 64 characters, on arm64 Node 24', () => {
     const functions = functionsOf(template);
     expect(functions.map((f) => f.Properties.FunctionName).sort()).toEqual([
       'CodeDeployHook_sample-website-dev-AfterAllowTestTraffic',
       'CodeDeployHook_sample-website-dev-AlarmRollback',
       'CodeDeployHook_sample-website-dev-BeforeAllowTraffic',
+      'sample-website-dev-EcsLifecycleHook',
     ]);
     for (const f of functions) {
       expect(String(f.Properties.FunctionName).length).toBeLessThanOrEqual(64);
@@ -52,7 +53,7 @@ describe('sls package, dev stage defaults', () => {
       expect(f.Properties.Architectures).toEqual(['arm64']);
     }
     for (const f of functions.filter((fn) =>
-      String(fn.Properties.FunctionName).includes('Allow'),
+      /Allow(Test)?Traffic$/.test(String(fn.Properties.FunctionName)),
     )) {
       expect(String(f.Properties.FunctionName).length).toBeLessThanOrEqual(64);
       expect(f.Properties.Runtime).toBe('nodejs24.x');
@@ -139,6 +140,51 @@ describe('sls package, dev stage defaults', () => {
   });
 });
 
+describe('sls package, the ECS native lifecycle hook', () => {
+  it('the packaged ecsLifecycleHook answers SUCCEEDED for a healthy green and FAILED for a broken one', async () => {
+    const dir = copyProject();
+    writeFileSync(
+      join(dir, 'config', 'suites', 'default.yaml'),
+      `${readFileSync(join(dir, 'config', 'suites', 'default.yaml'), 'utf8')}  POST_TEST_TRAFFIC_SHIFT: [home page, health]\n`,
+    );
+    const result = await slsPackage(dir, ['--stage', 'dev']);
+    if (!result.template) throw new Error(`sls package failed:\n${result.output}`);
+    expect(
+      result.template.Resources.EcsHookInvokeRole?.Properties.AssumeRolePolicyDocument,
+    ).toMatchObject({
+      Statement: [{ Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    const artifact = await extractArtifact(dir, 'ecsLifecycleHook');
+    const saved = { ...process.env };
+    for (const behaviour of ['healthy', 'broken'] as const) {
+      const world = await LoopbackDeployment.start({ green: { behaviour } });
+      world.route('test', 'green');
+      Object.assign(process.env, world.awsEnv(), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
+      try {
+        const { handler } = require(join(artifact, 'handlers', 'ecsLifecycleHook.js'));
+        const response = await handler(
+          {
+            executionId: `ecs-${behaviour}`,
+            lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+            resourceArn: world.world.startServiceDeployment().arn,
+            executionDetails: {
+              serviceArn: world.world.serviceArn,
+              targetServiceRevisionArn: world.world.greenRevisionArn,
+              testTrafficWeights: {},
+              productionTrafficWeights: {},
+            },
+          },
+          contextWithDeadline(30_000),
+        );
+        expect(response.hookStatus).toBe(behaviour === 'healthy' ? 'SUCCEEDED' : 'FAILED');
+      } finally {
+        process.env = saved;
+        await world.stop();
+      }
+    }
+  });
+});
+
 describe('sls package, alarm rollback', () => {
   let template: CloudFormationTemplate;
   const resourcesOf = (type: string) =>
@@ -212,6 +258,7 @@ describe('sls package, alarm rollback', () => {
     expect(errors.map((a) => a.Properties.Dimensions)).toEqual([
       [{ Name: 'FunctionName', Value: { Ref: 'AfterAllowTestTrafficLambdaFunction' } }],
       [{ Name: 'FunctionName', Value: { Ref: 'BeforeAllowTrafficLambdaFunction' } }],
+      [{ Name: 'FunctionName', Value: { Ref: 'EcsLifecycleHookLambdaFunction' } }],
       [{ Name: 'FunctionName', Value: { Ref: 'AlarmRollbackLambdaFunction' } }],
     ]);
     for (const a of errors) {
@@ -349,6 +396,7 @@ describe('sls package refuses a stage that would break at deploy time', () => {
       'CodeDeployHook_sample-website-private-BeforeAllowTraffic': vpc,
       // the alarm function only talks to CodeDeploy: no VPC, no NAT needed
       'CodeDeployHook_sample-website-private-AlarmRollback': undefined,
+      'sample-website-private-EcsLifecycleHook': vpc,
     });
   });
 });
