@@ -74,9 +74,23 @@ class PreflightPlugin {
     if (!fn) return;
     const g = loadTs('../src/config/packageGrants.ts');
     const { readAlarmSettings } = loadTs('../src/config/env.ts');
-    const settings = readAlarmSettings(fn.environment);
-    const groups = [settings.defaultGroup, ...[...settings.routes.values()].flat()];
-    g.setListedGroups(g.rolePolicies(resources, 'AlarmFunctionRole'), groups);
+    const { isEcsTarget } = loadTs('../src/config/env.ts');
+    const deferred = new Set(
+      Object.entries(fn.environment)
+        .filter(([, v]) => v !== null && typeof v === 'object')
+        .map(([k]) => k),
+    );
+    const settings = readAlarmSettings(fn.environment, { deferred });
+    const targets = [settings.defaultTarget, ...[...settings.routes.values()].flat()];
+    const role = g.rolePolicies(resources, 'AlarmFunctionRole');
+    const groups = targets.filter((t) => !isEcsTarget(t));
+    if (groups.length > 0) g.setListedGroups(role, groups);
+    else g.removeCodeDeployStops(role);
+    g.setInlinePolicy(
+      role,
+      g.ECS_ALARM_POLICY_NAME,
+      g.ecsAlarmStatements(targets.filter(isEcsTarget)),
+    );
   }
 
   // EventBridge and direct alarm actions: the shipped alarms by exact name, plus the stage's own.

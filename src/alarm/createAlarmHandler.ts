@@ -5,17 +5,26 @@
  * completed" is thrown after every group was tried, so SNS or EventBridge deliver again.
  */
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { createCodeDeployClient } from '../aws/clients';
-import { type AlarmSettings, type DeploymentGroupRef, readAlarmSettings } from '../config/env';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { createCodeDeployClient, sdkClientConfig } from '../aws/clients';
+import {
+  type AlarmSettings,
+  type AlarmTarget,
+  isEcsTarget,
+  readAlarmSettings,
+  targetLabel,
+} from '../config/env';
 import { describeError, StopDeploymentError } from '../errors';
 import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
 import { type AlarmStateChange, parseAlarmEvent } from './parseAlarmEvent';
 import { type GroupStopReport, stopActiveDeployments } from './stopActiveDeployments';
+import { stopActiveEcsDeployments } from './stopActiveEcsDeployments';
 
 export interface AlarmHandlerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly log?: Log;
   readonly codeDeploy?: CodeDeployClient;
+  readonly ecs?: ECSClient;
 }
 
 export type AlarmDecision =
@@ -28,7 +37,7 @@ export type AlarmDecision =
   | {
       readonly alarmName: string;
       readonly action: 'error';
-      readonly group: DeploymentGroupRef;
+      readonly group: AlarmTarget;
       readonly error: string;
     };
 
@@ -37,14 +46,19 @@ export interface AlarmInvocationResult {
   readonly rejections: readonly string[];
 }
 
-const groupLabel = (g: DeploymentGroupRef) => `${g.applicationName}/${g.deploymentGroupName}`;
+const groupLabel = targetLabel;
+/** The log field that names a target: its deployment group, or its ECS service. */
+const targetField = (t: AlarmTarget) =>
+  isEcsTarget(t)
+    ? { ecsService: `${t.cluster}/${t.service}` }
+    : { deploymentGroup: targetLabel(t) };
 
 const transition = (c: AlarmStateChange) => `${c.oldState ?? '?'} -> ${c.newState}`;
 
 export const groupsForAlarm = (
   settings: AlarmSettings,
   alarmName: string,
-): readonly DeploymentGroupRef[] => settings.routes.get(alarmName) ?? [settings.defaultGroup];
+): readonly AlarmTarget[] => settings.routes.get(alarmName) ?? [settings.defaultTarget];
 
 export const createAlarmHandler = (options: AlarmHandlerOptions = {}) => {
   const log = options.log ?? createLogger();
@@ -52,6 +66,14 @@ export const createAlarmHandler = (options: AlarmHandlerOptions = {}) => {
   // cold start (and at package time, through the preflight).
   const settings = readAlarmSettings(options.env);
   const codeDeploy = options.codeDeploy ?? createCodeDeployClient(settings.sdk);
+  let ecs = options.ecs;
+  const stop = (target: AlarmTarget): Promise<GroupStopReport> => {
+    if (!isEcsTarget(target)) {
+      return stopActiveDeployments(codeDeploy, target, { dryRun: settings.dryRun });
+    }
+    ecs ??= new ECSClient(sdkClientConfig(settings.sdk));
+    return stopActiveEcsDeployments(ecs, target, { dryRun: settings.dryRun });
+  };
 
   const decide = async (change: AlarmStateChange): Promise<AlarmDecision[]> => {
     const common = {
@@ -70,9 +92,7 @@ export const createAlarmHandler = (options: AlarmHandlerOptions = {}) => {
     return Promise.all(
       groups.map(async (group): Promise<AlarmDecision> => {
         try {
-          const report = await stopActiveDeployments(codeDeploy, group, {
-            dryRun: settings.dryRun,
-          });
+          const report = await stop(group);
           const decision =
             report.results.length === 0
               ? 'no active deployment'
@@ -83,7 +103,7 @@ export const createAlarmHandler = (options: AlarmHandlerOptions = {}) => {
             `Alarm decision: ${decision}`,
             {
               ...common,
-              deploymentGroup: groupLabel(group),
+              ...targetField(group),
               decision,
               deploymentsFound: report.found,
               rollbacksLeftRunning: report.rollbacksLeftRunning,
@@ -94,7 +114,7 @@ export const createAlarmHandler = (options: AlarmHandlerOptions = {}) => {
         } catch (error) {
           log.error('Alarm decision: could not list deployments', {
             ...common,
-            deploymentGroup: groupLabel(group),
+            ...targetField(group),
             decision: 'error',
             error: describeError(error),
           });
@@ -127,7 +147,7 @@ export const createAlarmHandler = (options: AlarmHandlerOptions = {}) => {
     });
     if (failures.length > 0) {
       throw new StopDeploymentError(
-        `Could not stop every active deployment; the delivery will be retried. Check the function's codedeploy:ListDeployments/BatchGetDeployments/StopDeployment permissions on: ${failures.join('; ')}`,
+        `Could not stop every active deployment; the delivery will be retried. Check the function's codedeploy:ListDeployments/BatchGetDeployments/StopDeployment (or ecs:ListServiceDeployments/StopServiceDeployment) permissions on: ${failures.join('; ')}`,
       );
     }
     return { decisions, rejections };

@@ -12,7 +12,7 @@ import {
   ListDeploymentsCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
-import type { DeploymentGroupRef } from '../config/env';
+import type { AlarmTarget, DeploymentGroupRef } from '../config/env';
 import { describeError } from '../errors';
 
 /** Statuses of a deployment that can still be stopped. */
@@ -34,7 +34,8 @@ export type StopResult =
   | { readonly deploymentId: string; readonly outcome: 'failed'; readonly error: string };
 
 export interface GroupStopReport {
-  readonly group: DeploymentGroupRef;
+  /** The deployment group (or, for ECS native, the service) whose deployments were stopped. */
+  readonly group: AlarmTarget;
   /** Active deployments found, rollbacks included. */
   readonly found: readonly string[];
   /** Active rollback deployments, left running. */

@@ -31,6 +31,8 @@ export interface CallTargets {
   readonly ecsServices?: ReadonlyArray<{ readonly cluster: string; readonly service: string }>;
   /** Buckets of S3 revisions (hooks). */
   readonly revisionBuckets?: readonly string[];
+  /** ECS services the alarm function stops (ECS native blue/green). */
+  readonly alarmEcsServices?: ReadonlyArray<{ readonly cluster: string; readonly service: string }>;
   /** The alarm function's on-failure destination. */
   readonly failedDeliveryQueue?: string;
 }
@@ -46,6 +48,9 @@ export const CODEDEPLOY_OPERATIONS: Readonly<Record<FunctionKind, readonly strin
   ],
   alarm: ['ListDeployments', 'BatchGetDeployments', 'StopDeployment'],
 };
+
+/** The ECS operations of the alarm function for ECS native targets. */
+export const ECS_ALARM_OPERATIONS = ['ListServiceDeployments', 'StopServiceDeployment'] as const;
 
 const arn = (t: CallTargets, service: string, resource: string) =>
   `arn:${t.partition}:${service}:${t.region}:${t.account}:${resource}`;
@@ -189,7 +194,24 @@ export const awsCallsOf = (kind: FunctionKind, t: CallTargets): AwsCall[] => {
         why: 'tells rollback deployments apart',
       },
     ]),
-    { action: 'codedeploy:StopDeployment', resource: '*', why: 'stops with rollback' },
+    ...(t.deploymentGroups.length
+      ? [{ action: 'codedeploy:StopDeployment', resource: '*', why: 'stops with rollback' }]
+      : []),
+    ...(t.alarmEcsServices ?? []).flatMap((e) => [
+      {
+        action: 'ecs:ListServiceDeployments',
+        resource: arn(t, 'ecs', `service/${e.cluster}/${e.service}`),
+        why: `lists in-progress deployments of ECS service ${e.cluster}/${e.service}`,
+      },
+      ...[
+        `service/${e.cluster}/${e.service}`,
+        `service-deployment/${e.cluster}/${e.service}/abcdefghijk`,
+      ].map((resource) => ({
+        action: 'ecs:StopServiceDeployment',
+        resource: arn(t, 'ecs', resource),
+        why: 'stops with rollback (the reference requires the service and the deployment)',
+      })),
+    ]),
     ...(t.failedDeliveryQueue
       ? [
           {

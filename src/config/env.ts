@@ -108,8 +108,11 @@ class EnvReader {
     return fallback;
   }
 
-  /** ALARM_ROUTES: {"<alarm name>": [{"application": "…", "deploymentGroup": "…"}]} as JSON. */
-  public alarmRoutes(name: string): ReadonlyMap<string, readonly DeploymentGroupRef[]> {
+  /**
+   * ALARM_ROUTES as JSON: {"<alarm name>": [{"application": "…", "deploymentGroup": "…"} or
+   * {"ecsService": {"cluster": "…", "service": "…"}}]}.
+   */
+  public alarmRoutes(name: string): ReadonlyMap<string, readonly AlarmTarget[]> {
     const raw = this.isDeferred(name) ? undefined : this.optionalString(name);
     if (raw === undefined) return new Map();
     let parsed: unknown;
@@ -129,14 +132,20 @@ class EnvReader {
       return new Map();
     }
     return new Map(
-      Object.entries(result.data).map(([alarm, groups]) => [
+      Object.entries(result.data).map(([alarm, targets]) => [
         alarm,
-        groups.map((g) => ({
-          applicationName: g.application,
-          deploymentGroupName: g.deploymentGroup,
-        })),
+        targets.map(
+          (t): AlarmTarget =>
+            'ecsService' in t
+              ? { cluster: t.ecsService.cluster, service: t.ecsService.service }
+              : { applicationName: t.application, deploymentGroupName: t.deploymentGroup },
+        ),
       ]),
     );
+  }
+
+  public problem(text: string): void {
+    this.problems.push(text);
   }
 
   public done<T>(what: string, value: T): T {
@@ -150,14 +159,52 @@ export interface DeploymentGroupRef {
   readonly deploymentGroupName: string;
 }
 
+/** An ECS service deployed by ECS native blue/green. */
+export interface EcsServiceRef {
+  readonly cluster: string;
+  readonly service: string;
+}
+
+/** What an alarm stops: a CodeDeploy deployment group, or an ECS service. */
+export type AlarmTarget = DeploymentGroupRef | EcsServiceRef;
+
+export const isEcsTarget = (t: AlarmTarget): t is EcsServiceRef => 'cluster' in t;
+
+export const targetLabel = (t: AlarmTarget): string =>
+  isEcsTarget(t)
+    ? `ECS service ${t.cluster}/${t.service}`
+    : `${t.applicationName}/${t.deploymentGroupName}`;
+
+const groupRoute = z.strictObject({
+  application: z.string().check(z.minLength(1)),
+  deploymentGroup: z.string().check(z.minLength(1)),
+});
+const ecsRoute = z.strictObject({
+  ecsService: z.strictObject({
+    cluster: z.string().check(z.minLength(1)),
+    service: z.string().check(z.minLength(1)),
+  }),
+});
+/** The branch is chosen by the entry's shape, so an error names the field that is wrong. */
 const alarmRoutesSchema = z.record(
   z.string().check(z.minLength(1)),
   z
     .array(
-      z.strictObject({
-        application: z.string().check(z.minLength(1)),
-        deploymentGroup: z.string().check(z.minLength(1)),
-      }),
+      z.pipe(
+        z.unknown(),
+        z.transform((entry, ctx) => {
+          const schema =
+            entry !== null && typeof entry === 'object' && 'ecsService' in entry
+              ? ecsRoute
+              : groupRoute;
+          const result = schema.safeParse(entry);
+          if (result.success)
+            return result.data as z.output<typeof groupRoute> | z.output<typeof ecsRoute>;
+          for (const issue of result.error.issues)
+            ctx.issues.push({ ...issue, input: entry } as never);
+          return z.NEVER;
+        }),
+      ),
     )
     .check(z.minLength(1)),
 );
@@ -178,9 +225,9 @@ export interface HookSettings {
 }
 
 export interface AlarmSettings {
-  /** The group an alarm stops unless ALARM_ROUTES names others for it. */
-  readonly defaultGroup: DeploymentGroupRef;
-  readonly routes: ReadonlyMap<string, readonly DeploymentGroupRef[]>;
+  /** What an alarm stops unless ALARM_ROUTES names others for it. */
+  readonly defaultTarget: AlarmTarget;
+  readonly routes: ReadonlyMap<string, readonly AlarmTarget[]>;
   readonly dryRun: boolean;
   readonly sdk: SdkSettings;
 }
@@ -218,11 +265,31 @@ export const readAlarmSettings = (
   options: EnvReadOptions = {},
 ): AlarmSettings => {
   const reader = new EnvReader(env, options);
-  return reader.done('Invalid alarm rollback environment', {
-    defaultGroup: {
+  // Exactly one default target: a CodeDeploy group, or (ECS native blue/green) an ECS service.
+  const cluster = reader.optionalString('ECS_CLUSTER_NAME');
+  const service = reader.optionalString('ECS_SERVICE_NAME');
+  let defaultTarget: AlarmTarget;
+  if (cluster || service) {
+    if (
+      reader.optionalString('CODEDEPLOY_APPLICATION_NAME') ||
+      reader.optionalString('CODEDEPLOY_DEPLOYMENT_GROUP_NAME')
+    ) {
+      reader.problem(
+        'set exactly one default target: CODEDEPLOY_APPLICATION_NAME + CODEDEPLOY_DEPLOYMENT_GROUP_NAME, or ECS_CLUSTER_NAME + ECS_SERVICE_NAME, not both',
+      );
+    }
+    defaultTarget = {
+      cluster: reader.requiredString('ECS_CLUSTER_NAME'),
+      service: reader.requiredString('ECS_SERVICE_NAME'),
+    };
+  } else {
+    defaultTarget = {
       applicationName: reader.requiredString('CODEDEPLOY_APPLICATION_NAME'),
       deploymentGroupName: reader.requiredString('CODEDEPLOY_DEPLOYMENT_GROUP_NAME'),
-    },
+    };
+  }
+  return reader.done('Invalid alarm rollback environment', {
+    defaultTarget,
     routes: reader.alarmRoutes('ALARM_ROUTES'),
     dryRun: reader.boolean('ALARM_ROLLBACK_DRY_RUN', ENV_DEFAULTS.ALARM_ROLLBACK_DRY_RUN),
     sdk: readSdk(reader),

@@ -226,3 +226,39 @@ export const setHookServices = (role: RolePolicies, services: readonly HookServi
     services.map((s) => accountArn('ecs', `:service/${s.cluster}/${s.service}`)),
   );
 };
+
+export const ECS_ALARM_POLICY_NAME = 'stop-ecs-service-deployments';
+
+/** The alarm role's grants for ECS native targets: list and stop, on exactly those services. */
+export const ecsAlarmStatements = (
+  services: ReadonlyArray<{ readonly cluster: string; readonly service: string }>,
+): Json[] => {
+  if (services.length === 0) return [];
+  const arns = (resource: (c: string, s: string) => string) =>
+    unique(services.map((e) => accountArn('ecs', resource(e.cluster, e.service))));
+  return [
+    {
+      Effect: 'Allow',
+      Action: 'ecs:ListServiceDeployments',
+      Resource: arns((c, s) => `:service/${c}/${s}`),
+    },
+    {
+      // The reference requires both the service and the service-deployment resource types.
+      Effect: 'Allow',
+      Action: 'ecs:StopServiceDeployment',
+      Resource: [
+        ...arns((c, s) => `:service/${c}/${s}`),
+        ...arns((c, s) => `:service-deployment/${c}/${s}/*`),
+      ],
+    },
+  ];
+};
+
+/** An ECS-only alarm function stops no CodeDeploy deployment: its CodeDeploy grants go. */
+export const removeCodeDeployStops = (role: RolePolicies): void => {
+  for (const policy of role.Policies) {
+    policy.PolicyDocument.Statement = policy.PolicyDocument.Statement.filter(
+      (s) => ![s.Action].flat().some((a) => String(a).startsWith('codedeploy:')),
+    );
+  }
+};

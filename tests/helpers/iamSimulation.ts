@@ -6,7 +6,7 @@
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { type AwsCall, awsCallsOf, type CallTargets } from '../../src/config/awsCalls';
-import { readAlarmSettings } from '../../src/config/env';
+import { type AlarmTarget, isEcsTarget, readAlarmSettings } from '../../src/config/env';
 import { splitNames } from '../../src/config/packageGrants';
 import { FUNCTION_KINDS } from '../../src/config/preflight';
 import type { SecretRef } from '../../src/smoke/schema';
@@ -146,6 +146,11 @@ export const functionsOf = (resources: Resources): FunctionUnderTest[] =>
       };
     });
 
+const alarmTargets = (fn: FunctionUnderTest): AlarmTarget[] => {
+  const settings = readAlarmSettings(fn.env);
+  return [settings.defaultTarget, ...[...settings.routes.values()].flat()];
+};
+
 /** The calls a function makes, derived from its environment and the suite's secrets. */
 export const callsOf = (
   fn: FunctionUnderTest,
@@ -171,12 +176,10 @@ export const callsOf = (
     ...SAMPLE,
     functionName: fn.functionName,
     deploymentGroups:
-      fn.kind === 'alarm'
-        ? (() => {
-            const settings = readAlarmSettings(fn.env);
-            return [settings.defaultGroup, ...[...settings.routes.values()].flat()];
-          })()
-        : services,
+      fn.kind === 'alarm' ? (alarmTargets(fn).filter((t) => !isEcsTarget(t)) as never) : services,
+    ...(fn.kind === 'alarm' && {
+      alarmEcsServices: alarmTargets(fn).filter(isEcsTarget),
+    }),
     secrets: fn.kind === 'hook' ? secrets : [],
     ...(fn.kind === 'ecsHook' && {
       ecsServices: [

@@ -88,7 +88,7 @@ const deniedCalls = async (
 
 const fullParams = [
   '    vpc: { subnetIds: [subnet-1], securityGroupIds: [sg-1] }',
-  `    alarmRoutes: '{"pay-5xx": [{"application": "pay", "deploymentGroup": "pay-dg"}]}'`,
+  `    alarmRoutes: '{"pay-5xx": [{"application": "pay", "deploymentGroup": "pay-dg"}], "web-5xx": [{"ecsService": {"cluster": "shop", "service": "web"}}]}'`,
   '    alarmNames: "legacy-5xx, legacy-latency"',
   '    alarmNamePrefix: "team-shop-"',
   '    operatorTopicArn: arn:aws:sns:us-east-1:123456789012:oncall',
@@ -342,6 +342,25 @@ describe('sls package with a service map', () => {
     const result = await slsPackage(dir, ['--stage', 'multi']);
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/config\/services\.yaml:7: services\[1\]\.suite: .*nope\.yaml/);
+  });
+});
+
+describe('sls package, an alarm function for an ECS native service only', () => {
+  it('grants ECS list and stop on that service, and nothing of CodeDeploy (IAM simulator)', async () => {
+    const variant = await packageVariant(
+      'ecsalarm',
+      [
+        '    alarmCodeDeployApplication: ""',
+        '    alarmCodeDeployDeploymentGroup: ""',
+        '    alarmEcsCluster: shop',
+        '    alarmEcsService: web',
+      ].join('\n'),
+    );
+    expect(validateTemplate(variant.template)).toEqual([]);
+    expect(await deniedCalls(variant.resources, [])).toEqual([]);
+    const text = JSON.stringify(variant.template.Resources.AlarmFunctionRole);
+    expect(text).not.toContain('codedeploy:');
+    expect(text).toContain(':service-deployment/shop/web/*');
   });
 });
 

@@ -55,7 +55,7 @@ describe('readAlarmSettings', () => {
         ALARM_ROLLBACK_DRY_RUN: 'TRUE',
       }),
     ).toMatchObject({
-      defaultGroup: { applicationName: 'app', deploymentGroupName: 'dg' },
+      defaultTarget: { applicationName: 'app', deploymentGroupName: 'dg' },
       dryRun: true,
     });
     expect(() =>

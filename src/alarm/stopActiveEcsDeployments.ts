@@ -1,0 +1,68 @@
+/**
+ * Stops, with rollback, the in-progress ECS native deployments of one service. Deployments that
+ * are already stopping or rolling back are not listed (only PENDING and IN_PROGRESS are), so a
+ * duplicate delivery of the same alarm leaves the rollback alone.
+ */
+import {
+  type ECSClient,
+  ListServiceDeploymentsCommand,
+  StopServiceDeploymentCommand,
+} from '@aws-sdk/client-ecs';
+import type { EcsServiceRef } from '../config/env';
+import { describeError } from '../errors';
+import type { GroupStopReport, StopResult } from './stopActiveDeployments';
+
+/** ECS raises this for a deployment that finished before the stop arrived. */
+const ALREADY_DONE = /Conflict|ServiceDeploymentNotUpdatable|already/i;
+
+export const listActiveServiceDeployments = async (
+  client: ECSClient,
+  target: EcsServiceRef,
+): Promise<string[]> => {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListServiceDeploymentsCommand({
+        cluster: target.cluster,
+        service: target.service,
+        status: ['PENDING', 'IN_PROGRESS'],
+        ...(nextToken && { nextToken }),
+      }),
+    );
+    for (const d of page.serviceDeployments ?? []) {
+      if (d.serviceDeploymentArn) arns.push(d.serviceDeploymentArn);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return arns;
+};
+
+const stopOne = async (client: ECSClient, arn: string): Promise<StopResult> => {
+  try {
+    const answer = await client.send(
+      new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }),
+    );
+    return {
+      deploymentId: arn,
+      outcome: 'stopped',
+      status: answer.serviceDeploymentArn ? 'ROLLBACK_REQUESTED' : 'unknown',
+    };
+  } catch (error) {
+    if (ALREADY_DONE.test((error as Error).name))
+      return { deploymentId: arn, outcome: 'already-completed' };
+    return { deploymentId: arn, outcome: 'failed', error: describeError(error) };
+  }
+};
+
+export const stopActiveEcsDeployments = async (
+  client: ECSClient,
+  target: EcsServiceRef,
+  options: { readonly dryRun: boolean },
+): Promise<GroupStopReport> => {
+  const found = await listActiveServiceDeployments(client, target);
+  const results = options.dryRun
+    ? found.map((deploymentId): StopResult => ({ deploymentId, outcome: 'dry-run' }))
+    : await Promise.all(found.map((arn) => stopOne(client, arn)));
+  return { group: target, found, rollbacksLeftRunning: [], results };
+};
