@@ -34,6 +34,11 @@ export const buildProgram = (setExitCode: (code: number) => void): Command => {
       'Rehearse a whole ECS blue/green deployment on this machine: no AWS account needed',
     )
     .addOption(
+      new Option('--controller <controller>', 'who runs the deployment: CodeDeploy, or ECS itself')
+        .choices(['codedeploy', 'ecs'])
+        .default('codedeploy'),
+    )
+    .addOption(
       new Option('--green <behaviour>', 'how the new (green) version behaves')
         .choices(GREEN_BEHAVIOURS)
         .default('healthy'),
@@ -61,6 +66,7 @@ export const buildProgram = (setExitCode: (code: number) => void): Command => {
     )
     .action(
       async (options: {
+        controller: 'codedeploy' | 'ecs';
         green: GreenBehaviour;
         alarm?: boolean;
         stage?: string;

@@ -31,7 +31,7 @@ export type GreenBehaviour = (typeof GREEN_BEHAVIOURS)[number];
 const ALARM_NAME = 'sample-website-rehearsal-target-5xx';
 
 /** How the green sample app behaves for each rehearsal mode. */
-const greenApp = (green: GreenBehaviour, startupMs: number): Partial<SampleAppOptions> => {
+export const greenApp = (green: GreenBehaviour, startupMs: number): Partial<SampleAppOptions> => {
   switch (green) {
     case 'misrouted':
       return {};
@@ -63,6 +63,7 @@ export type RehearsalEvent =
   | {
       readonly type: 'hook-reported';
       readonly hook: HookName;
+      /** CodeDeploy: Succeeded | Failed; ECS: SUCCEEDED | FAILED | IN_PROGRESS. */
       readonly status: string;
       readonly reason?: string;
     }
@@ -78,7 +79,7 @@ export interface RehearsalResult {
 }
 
 /** The SDK finds the local endpoints the way a deployed function finds AWS: in its environment. */
-const withEnvironment = async <T>(
+export const withEnvironment = async <T>(
   vars: Record<string, string>,
   work: () => Promise<T>,
 ): Promise<T> => {

@@ -5,12 +5,14 @@ import {
   type RehearsalEvent,
   rehearseDeployment,
 } from '../../rehearsal/rehearseDeployment';
+import { rehearseEcsDeployment } from '../../rehearsal/rehearseEcsDeployment';
 import { loadSuiteFile, suiteFilePath } from '../../smoke/loadSuite';
 import { EXIT } from '../errors';
 import { findProjectRoot, loadStageSuite } from '../project';
 import type { Terminal } from '../terminal';
 
 export interface RehearseOptions {
+  readonly controller?: 'codedeploy' | 'ecs';
   readonly green: GreenBehaviour;
   readonly alarm?: boolean;
   readonly stage?: string;
@@ -54,9 +56,13 @@ const printer = (term: Terminal, started: number) => {
         return;
       }
       case 'hook-reported': {
-        const ok = event.status === 'Succeeded';
+        const ecs = event.status === event.status.toUpperCase();
+        const ok = event.status === 'Succeeded' || event.status === 'SUCCEEDED';
+        const colour = ok ? 'green' : event.status === 'IN_PROGRESS' ? 'yellow' : 'red';
         term.line(
-          `${stamp()}  ${''.padEnd(21)} reported ${term.paint(ok ? 'green' : 'red', event.status)} to CodeDeploy`,
+          ecs
+            ? `${stamp()}  ${''.padEnd(21)} ${event.hook} answered ${term.paint(colour, event.status)}${event.reason ? ` (${event.reason})` : ''}`
+            : `${stamp()}  ${''.padEnd(21)} reported ${term.paint(colour, event.status)} to CodeDeploy`,
         );
         return;
       }
@@ -85,9 +91,10 @@ export const runRehearseCommand = async (
     : loadSuiteFile(options.suite ?? suiteFilePath(root, 'rehearsal'));
   const started = performance.now();
   term.line(
-    `Rehearsing an ECS blue/green deployment on loopback: green is ${options.green}${options.alarm ? ', an alarm fires during the wait' : ''}`,
+    `Rehearsing an ECS blue/green deployment ${options.controller === 'ecs' ? 'run by ECS itself (native blue/green)' : 'run by CodeDeploy'} on loopback: green is ${options.green}${options.alarm ? ', an alarm fires during the wait' : ''}`,
   );
-  const result = await rehearseDeployment({
+  const rehearse = options.controller === 'ecs' ? rehearseEcsDeployment : rehearseDeployment;
+  const result = await rehearse({
     suite,
     green: options.green,
     alarm: options.alarm ?? false,

@@ -328,3 +328,89 @@ describe('smoke --deployment', () => {
     });
   });
 });
+
+describe('rehearse --controller ecs', () => {
+  it('walks the ECS stages with the real ECS hook, exit 0', async () => {
+    const { code, stdout } = await cli('rehearse', '--controller', 'ecs', '--wait', '1');
+    expect(code).toBe(0);
+    for (const stage of [
+      'PRE_SCALE_UP',
+      'SCALE_UP',
+      'POST_SCALE_UP',
+      'TEST_TRAFFIC_SHIFT',
+      'POST_TEST_TRAFFIC_SHIFT',
+      'PRODUCTION_TRAFFIC_SHIFT',
+      'POST_PRODUCTION_TRAFFIC_SHIFT',
+      'BAKE_TIME',
+      'CLEAN_UP',
+    ]) {
+      expect(stdout).toContain(stage);
+    }
+    expect(stdout).toContain('POST_TEST_TRAFFIC_SHIFT answered SUCCEEDED');
+    expect(stdout).toMatch(/production serves v2 \(green, tg-2\)\n$/);
+  });
+
+  it.each([
+    [
+      'broken',
+      /POST_TEST_TRAFFIC_SHIFT hook answered FAILED: check "home page" failed: status 500/,
+    ],
+    [
+      'misrouted',
+      /test listener rule :\d+ forwards to sample-website-tg-1, not green's target group/,
+    ],
+  ])(
+    '--green %s: FAILED, the rollback re-invokes the traffic hooks at weight 0, exit 1, production on blue',
+    async (green, reason) => {
+      const { code, stdout } = await cli(
+        'rehearse',
+        '--controller',
+        'ecs',
+        '--green',
+        green,
+        '--wait',
+        '1',
+      );
+      expect(code).toBe(1);
+      expect(stdout).toMatch(reason);
+      expect(stdout).toMatch(/ECS invokes the traffic-shift hooks again with green at weight 0/);
+      expect(stdout).toMatch(/production serves v1 \(blue, tg-1\)\n$/);
+    },
+  );
+
+  it('--green slow-start: IN_PROGRESS with callbacks, then SUCCEEDED', async () => {
+    const { code, stdout } = await cli(
+      'rehearse',
+      '--controller',
+      'ecs',
+      '--green',
+      'slow-start',
+      '--wait',
+      '1',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('POST_TEST_TRAFFIC_SHIFT answered IN_PROGRESS (again in 10 s)');
+    expect(stdout).toContain('POST_TEST_TRAFFIC_SHIFT answered SUCCEEDED');
+  });
+
+  it('--alarm: the alarm function stops the service deployment with ROLLBACK, exit 1', async () => {
+    const { code, stdout } = await cli('rehearse', '--controller', 'ecs', '--alarm', '--wait', '2');
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      'service deployment stopped with ROLLBACK by the alarm rollback Lambda',
+    );
+  });
+
+  it('stops quietly when its reader closes the pipe early', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(
+      'bash',
+      ['-c', `node ${BIN} rehearse --controller ecs --green slow-start --wait 1 | head -1`],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(r.stderr).not.toContain('EPIPE');
+  });
+});
