@@ -4,8 +4,8 @@
  * Measures what users of this product feel, each figure next to a reference measured in the
  * same run on loopback, so ratios hold on a noisy shared machine: verdict time (healthy green),
  * detection time (broken and dead green), the report against a hanging green's deadline,
- * alarm-to-stop, keep-alive, cold start against a hand-written hook, artifact size and peak
- * memory. Not a test: it exits non-zero only when it could not measure.
+ * alarm-to-stop, keep-alive, the ECS hook's billed time while green starts, cold start against a
+ * hand-written hook, artifact size and peak memory. Not a test: it exits non-zero only when it could not measure.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -15,6 +15,7 @@ import { LocalCodeDeployEndpoint } from '../src/local/codeDeployEndpoint';
 import { benchAlarm } from './bench/alarmFigures';
 import { benchArtifacts, benchMemory } from './bench/artifacts';
 import { benchDiscovery } from './bench/discoveryFigure';
+import { benchEcsBilling } from './bench/ecsBilling';
 import { benchDeadGreen, benchDetection, benchHang, benchVerdict } from './bench/hookFigures';
 import { BENCH_ENV } from './bench/hookTiming';
 import { benchKeepAlive } from './bench/keepAlive';
@@ -73,6 +74,7 @@ const main = async () => {
     ['hang', () => benchHang(run, endpoint)],
     ['keep-alive', () => benchKeepAlive(run)],
     ['dead-green', () => benchDeadGreen(run, endpoint, ROOT)],
+    ['ecs-billing', () => benchEcsBilling(run)],
     [
       'artifacts',
       async () => {

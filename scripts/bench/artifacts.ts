@@ -70,7 +70,12 @@ export const benchArtifacts = async (run_: BenchRun) => {
   const referenceLoad = `require(${JSON.stringify(referenceJs)})`;
   timeNode(referenceLoad);
   const artifacts: Record<string, unknown> = {};
-  for (const fn of ['afterAllowTestTraffic', 'beforeAllowTraffic', 'alarmRollback']) {
+  for (const fn of [
+    'afterAllowTestTraffic',
+    'beforeAllowTraffic',
+    'ecsLifecycleHook',
+    'alarmRollback',
+  ]) {
     const out = join(dir, 'x', fn);
     await run('python3', ['-m', 'zipfile', '-e', join(dir, 'pkg', `${fn}.zip`), out]);
     const js = join(out, 'handlers', `${fn}.js`);
