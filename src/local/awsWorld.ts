@@ -106,6 +106,8 @@ export class LocalAwsWorld {
   public readonly blueRevisionArn: string;
   public readonly greenRevisionArn: string;
   public readonly serviceDeployments: WorldServiceDeployment[] = [];
+  /** Service Connect: test traffic is chosen by this header (testTrafficRules). */
+  public testTrafficHeader: { name: string; value: string } | undefined;
 
   public constructor(options: SampleWorldOptions) {
     const family = options.family ?? 'sample-website';

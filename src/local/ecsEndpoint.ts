@@ -96,6 +96,27 @@ export class LocalEcsEndpoint extends LoopbackHttpServer {
             { targetGroupArn: tg.arn, productionListenerRule: w.ruleOf(w.prodListener) },
           ],
         },
+        ...(w.testTrafficHeader && {
+          serviceConnectConfiguration: {
+            enabled: true,
+            services: [
+              {
+                portName: 'http',
+                clientAliases: [
+                  {
+                    port: 80,
+                    testTrafficRules: {
+                      header: {
+                        name: w.testTrafficHeader.name,
+                        value: { exact: w.testTrafficHeader.value },
+                      },
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        }),
       };
     };
     const found = arns.map(revision);

@@ -97,14 +97,15 @@ describe('ECS lifecycle hook', () => {
     expect(world.blueApp.paths).toEqual([]);
   });
 
-  it('a green still starting gets IN_PROGRESS with hookDetails, then SUCCEEDED once ready', async () => {
-    const { world, invoke, event } = await setUp({
-      green: { behaviour: 'slow-start', startupMs: 1_500 },
-    });
+  it('a green that needs 20 s to start gets IN_PROGRESS with hookDetails, then SUCCEEDED once ready', async () => {
+    const { world, invoke, event } = await setUp(
+      { green: { behaviour: 'slow-start', startupMs: 20_000 } },
+      { ecs: { callBackDelaySeconds: 2, overallBudgetMs: 60_000 } },
+    );
     world.route('test', 'green');
     const responses: EcsHookResponse[] = [];
     let hookDetails: Record<string, unknown> = { userKey: 'kept' };
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 20; i++) {
       // ECS merges the returned hookDetails into the next event's
       const response = await invoke(event('POST_TEST_TRAFFIC_SHIFT', { hookDetails }));
       responses.push(response);
@@ -114,17 +115,34 @@ describe('ECS lifecycle hook', () => {
     }
     expect(responses[0]).toEqual({
       hookStatus: 'IN_PROGRESS',
-      callBackDelay: 1,
+      callBackDelay: 2,
       hookDetails: {
         readinessAttempts: 1,
         firstSeenAt: expect.any(String),
-        overallBudgetMs: 10_000,
+        overallBudgetMs: 60_000,
       },
     });
     expect(responses.at(-1)).toEqual({ hookStatus: 'SUCCEEDED' });
     expect(responses.length).toBeGreaterThan(1);
     expect(hookDetails.userKey).toBe('kept');
     expect(hookDetails.readinessAttempts).toBe(responses.length - 1);
+  });
+
+  it("sends Service Connect's test header, and honours hookDetails.testUrl", async () => {
+    const { world, invoke, event } = await setUp();
+    world.route('test', 'green');
+    world.world.testTrafficHeader = { name: 'x-test-traffic', value: 'green' };
+    expect(await invoke(event('POST_TEST_TRAFFIC_SHIFT'))).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(world.greenApp.headers.every((h) => h['x-test-traffic'] === 'green')).toBe(true);
+    // an override is where the checks go (here the green app itself, past the listener)
+    const direct = await invoke(
+      event('POST_TEST_TRAFFIC_SHIFT', { hookDetails: { testUrl: world.greenApp.url } }),
+    );
+    expect(direct).toEqual({ hookStatus: 'SUCCEEDED' });
+    const bad = await invoke(
+      event('POST_TEST_TRAFFIC_SHIFT', { hookDetails: { testUrl: 'ftp://x' } }),
+    );
+    expect(bad.hookDetails?.reason).toMatch(/^hookDetails\.testUrl must be an http/);
   });
 
   it('FAILED once the overall readiness budget is spent', async () => {
