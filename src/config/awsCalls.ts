@@ -86,6 +86,15 @@ const secretCall = (t: CallTargets, ref: SecretRef): AwsCall =>
         why: `a check header reads secret ${ref.secretsManager}`,
       };
 
+/** Reads with no resource type in the reference: authorised against "*" only. */
+const describeOnlyCalls: AwsCall[] = [
+  'ecs:DescribeTaskDefinition',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeRules',
+  'elasticloadbalancing:DescribeTargetHealth',
+].map((action) => ({ action, resource: '*', why: 'discovery and the routing proof' }));
+
 /** Discovery's reads (src/discovery): the deployment, its listeners, task sets and revision. */
 const discoveryCalls = (t: CallTargets): AwsCall[] => [
   ...t.deploymentGroups.flatMap((g) => [
@@ -118,13 +127,7 @@ const discoveryCalls = (t: CallTargets): AwsCall[] => [
     resource: arn(t, 'ecs', `service/${e.cluster}/${e.service}`),
     why: 'the task sets tell green from blue',
   })),
-  ...[
-    'ecs:DescribeTaskDefinition',
-    'elasticloadbalancing:DescribeListeners',
-    'elasticloadbalancing:DescribeLoadBalancers',
-    'elasticloadbalancing:DescribeRules',
-    'elasticloadbalancing:DescribeTargetHealth',
-  ].map((action) => ({ action, resource: '*', why: 'discovery and the routing proof' })),
+  ...describeOnlyCalls,
   ...(t.revisionBuckets ?? []).map((bucket) => ({
     action: 's3:GetObject',
     resource: `arn:${t.partition}:s3:::${bucket}/appspec.yaml`,
@@ -155,17 +158,10 @@ const ecsHookCalls = (t: CallTargets): AwsCall[] =>
       ),
       why: "a service's first deployment has no source revision (skipOnServiceCreation)",
     })),
-    ...[
-      'ecs:DescribeTaskDefinition',
-      'elasticloadbalancing:DescribeListeners',
-      'elasticloadbalancing:DescribeLoadBalancers',
-      'elasticloadbalancing:DescribeRules',
-      'elasticloadbalancing:DescribeTargetHealth',
-    ].map((action) => ({ action, resource: '*', why: 'discovery and the routing proof' })),
   ]);
 
 export const awsCallsOf = (kind: FunctionKind, t: CallTargets): AwsCall[] => {
-  if (kind === 'ecsHook') return [...logCalls(t), ...ecsHookCalls(t)];
+  if (kind === 'ecsHook') return [...logCalls(t), ...ecsHookCalls(t), ...describeOnlyCalls];
   if (kind === 'hook') {
     return [
       ...logCalls(t),

@@ -246,7 +246,7 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
 };
 
 /** What SNS delivers when an alarm goes to ALARM (the alarm as a JSON string in the message). */
-const alarmNotification = (alarmName: string) => ({
+export const alarmNotification = (alarmName: string) => ({
   Records: [
     {
       EventSource: 'aws:sns',

@@ -15,6 +15,7 @@ import type { Log } from '../logging/logger';
 import type { CheckResult } from '../smoke/runSmokeSuite';
 import type { EcsStage } from '../smoke/schema';
 import {
+  alarmNotification,
   greenApp,
   type RehearsalOptions,
   type RehearsalResult,
@@ -44,27 +45,13 @@ export const rehearseEcsDeployment = async (
   try {
     return await withEnvironment(world.awsEnv(), async () => {
       let stage: EcsStage = 'PRE_SCALE_UP';
-      const log: Log = {
-        info: (message, ...extra) => {
-          if (message === 'Smoke check') {
-            emit({
-              type: 'suite',
-              hook: stage,
-              progress: { type: 'check', result: Object.assign({}, ...extra) as CheckResult },
-            });
-          }
-        },
-        warn: () => {},
-        error: (message, ...extra) => {
-          if (message === 'Smoke check') {
-            emit({
-              type: 'suite',
-              hook: stage,
-              progress: { type: 'check', result: Object.assign({}, ...extra) as CheckResult },
-            });
-          }
-        },
+      // The handler's check lines become the rehearsal's timeline (pass or fail alike).
+      const showCheck = (message: string, ...extra: object[]) => {
+        if (message !== 'Smoke check') return;
+        const result = Object.assign({}, ...extra) as CheckResult;
+        emit({ type: 'suite', hook: stage, progress: { type: 'check', result } });
       };
+      const log: Log = { info: showCheck, warn: () => {}, error: showCheck };
       const handler = createEcsHookHandler(() => suite, { log });
       const showListeners = () =>
         emit({
@@ -234,20 +221,7 @@ export const rehearseEcsDeployment = async (
             },
             log: { info: () => {}, warn: () => {}, error: () => {} },
           });
-          await alarmHandler({
-            Records: [
-              {
-                EventSource: 'aws:sns',
-                Sns: {
-                  Message: JSON.stringify({
-                    AlarmName: ALARM_NAME,
-                    NewStateValue: 'ALARM',
-                    OldStateValue: 'OK',
-                  }),
-                },
-              },
-            ],
-          });
+          await alarmHandler(alarmNotification(ALARM_NAME));
         }
         if (deployment.status === 'ROLLBACK_REQUESTED') {
           return rollBack(
