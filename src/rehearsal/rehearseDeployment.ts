@@ -28,7 +28,7 @@ export const GREEN_BEHAVIOURS = [
 ] as const;
 export type GreenBehaviour = (typeof GREEN_BEHAVIOURS)[number];
 
-const ALARM_NAME = 'sample-website-rehearsal-target-5xx';
+export const ALARM_NAME = 'sample-website-rehearsal-target-5xx';
 
 /** How the green sample app behaves for each rehearsal mode. */
 export const greenApp = (green: GreenBehaviour, startupMs: number): Partial<SampleAppOptions> => {
@@ -203,32 +203,16 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
         step: 'Wait',
         detail: `blue keeps running for ${options.terminationWaitMs / 1000} s before it ends`,
       });
-      const alarmAt = performance.now() + options.terminationWaitMs / 2;
-      let alarmFired = false;
-      const waitEnds = performance.now() + options.terminationWaitMs;
-      while (performance.now() < waitEnds) {
-        if (options.alarm && !alarmFired && performance.now() >= alarmAt) {
-          alarmFired = true;
-          emit({
-            type: 'step',
-            step: 'Alarm',
-            detail: `${ALARM_NAME} went OK -> ALARM; notifying the alarm rollback Lambda`,
-          });
-          const alarmHandler = createAlarmHandler({
-            env: {
-              CODEDEPLOY_APPLICATION_NAME: group.applicationName,
-              CODEDEPLOY_DEPLOYMENT_GROUP_NAME: group.deploymentGroupName,
-            },
-            log: silentLog,
-          });
-          await alarmHandler(alarmNotification(ALARM_NAME));
-        }
-        if (endpoint.deployments.get(deploymentId)?.status === 'Stopped') {
-          return rollBack(`deployment stopped by the alarm rollback Lambda (${ALARM_NAME})`);
-        }
-        emit({ type: 'waiting', remainingMs: waitEnds - performance.now() });
-        await sleep(100);
-      }
+      const stopped = await waitOutWithAlarm(
+        options,
+        {
+          CODEDEPLOY_APPLICATION_NAME: group.applicationName,
+          CODEDEPLOY_DEPLOYMENT_GROUP_NAME: group.deploymentGroupName,
+        },
+        () => endpoint.deployments.get(deploymentId)?.status === 'Stopped',
+      );
+      if (stopped)
+        return rollBack(`deployment stopped by the alarm rollback Lambda (${ALARM_NAME})`);
 
       world.blueApp.setBehaviour('hang');
       const deployment = endpoint.deployments.get(deploymentId);
@@ -243,6 +227,36 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
   } finally {
     await world.stop();
   }
+};
+
+/**
+ * The wait before blue ends (CodeDeploy's termination wait, ECS's bake time). With `alarm`, an
+ * alarm fires half-way and the real alarm handler is notified; returns whether `stopped()` became
+ * true (the deployment was stopped), as soon as it does.
+ */
+export const waitOutWithAlarm = async (
+  options: Pick<RehearsalOptions, 'alarm' | 'terminationWaitMs' | 'onEvent'>,
+  alarmEnv: Record<string, string>,
+  stopped: () => boolean,
+): Promise<boolean> => {
+  const alarmAt = performance.now() + options.terminationWaitMs / 2;
+  const waitEnds = performance.now() + options.terminationWaitMs;
+  let alarmFired = false;
+  while (performance.now() < waitEnds) {
+    if (options.alarm && !alarmFired && performance.now() >= alarmAt) {
+      alarmFired = true;
+      options.onEvent({
+        type: 'step',
+        step: 'Alarm',
+        detail: `${ALARM_NAME} went OK -> ALARM; notifying the alarm rollback Lambda`,
+      });
+      await createAlarmHandler({ env: alarmEnv, log: silentLog })(alarmNotification(ALARM_NAME));
+    }
+    if (stopped()) return true;
+    options.onEvent({ type: 'waiting', remainingMs: waitEnds - performance.now() });
+    await sleep(100);
+  }
+  return false;
 };
 
 /** What SNS delivers when an alarm goes to ALARM (the alarm as a JSON string in the message). */

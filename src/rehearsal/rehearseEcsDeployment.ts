@@ -8,23 +8,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createAlarmHandler } from '../alarm/createAlarmHandler';
 import { createEcsHookHandler, type EcsHookResponse } from '../ecs/createEcsHookHandler';
 import { LoopbackDeployment } from '../local/loopbackDeployment';
 import type { Log } from '../logging/logger';
 import type { CheckResult } from '../smoke/runSmokeSuite';
 import type { EcsStage } from '../smoke/schema';
 import {
-  alarmNotification,
+  ALARM_NAME,
   greenApp,
   type RehearsalOptions,
   type RehearsalResult,
+  waitOutWithAlarm,
   withEnvironment,
 } from './rehearseDeployment';
 
 /** ECS's callback delays are seconds; the rehearsal waits this fraction of them. */
 const CALLBACK_SCALE = 0.1;
-const ALARM_NAME = 'sample-website-rehearsal-target-5xx';
 
 type Step = { readonly stage: string; readonly hook?: EcsStage; readonly detail: string };
 
@@ -203,33 +202,18 @@ export const rehearseEcsDeployment = async (
         step: 'BAKE_TIME',
         detail: `blue keeps running for ${options.terminationWaitMs / 1000} s`,
       });
-      const alarmAt = performance.now() + options.terminationWaitMs / 2;
-      const bakeEnds = performance.now() + options.terminationWaitMs;
-      let alarmFired = false;
-      while (performance.now() < bakeEnds) {
-        if (options.alarm && !alarmFired && performance.now() >= alarmAt) {
-          alarmFired = true;
-          emit({
-            type: 'step',
-            step: 'Alarm',
-            detail: `${ALARM_NAME} went OK -> ALARM; notifying the alarm rollback Lambda`,
-          });
-          const alarmHandler = createAlarmHandler({
-            env: {
-              ECS_CLUSTER_NAME: world.world.group.cluster,
-              ECS_SERVICE_NAME: world.world.group.service,
-            },
-            log: { info: () => {}, warn: () => {}, error: () => {} },
-          });
-          await alarmHandler(alarmNotification(ALARM_NAME));
-        }
-        if (deployment.status === 'ROLLBACK_REQUESTED') {
-          return rollBack(
-            `service deployment stopped with ROLLBACK by the alarm rollback Lambda (${ALARM_NAME})`,
-          );
-        }
-        emit({ type: 'waiting', remainingMs: bakeEnds - performance.now() });
-        await sleep(100);
+      const stopped = await waitOutWithAlarm(
+        options,
+        {
+          ECS_CLUSTER_NAME: world.world.group.cluster,
+          ECS_SERVICE_NAME: world.world.group.service,
+        },
+        () => deployment.status === 'ROLLBACK_REQUESTED',
+      );
+      if (stopped) {
+        return rollBack(
+          `service deployment stopped with ROLLBACK by the alarm rollback Lambda (${ALARM_NAME})`,
+        );
       }
       deployment.status = 'SUCCESSFUL';
       world.blueApp.setBehaviour('hang');
