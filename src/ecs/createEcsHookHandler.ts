@@ -17,7 +17,7 @@ import { DiscoveryError, describeError } from '../errors';
 import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
 import { parseBaseUrl } from '../smoke/baseUrl';
 import { runSmokeSuite } from '../smoke/runSmokeSuite';
-import { checksForHook, type Suite } from '../smoke/schema';
+import { checksForHook, type Suite, sampledForHook } from '../smoke/schema';
 import { withDeadline } from '../time/deadline';
 import { type EcsHookEvent, parseEcsHookEvent } from './parseEcsHookEvent';
 import { budgetSpent, readinessStateOf } from './readinessState';
@@ -98,8 +98,7 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
   ): Promise<EcsHookResponse> => {
     if (configError || !suite || !settings) return failed(configError ?? 'no configuration');
     const stage = event.lifecycleStage;
-    const checks = checksForHook(suite, stage);
-    if (checks.length === 0) {
+    if (checksForHook(suite, stage).length + sampledForHook(suite, stage).length === 0) {
       log.info('No checks for this stage in the suite: SUCCEEDED', { stage });
       return { hookStatus: 'SUCCEEDED' };
     }

@@ -25,6 +25,8 @@ export interface CheckResult {
   readonly attempts: number;
   /** Request headers as sent, sensitive values redacted. */
   readonly requestHeaders: Readonly<Record<string, string>>;
+  /** A sampled-traffic check's numbers. */
+  readonly sample?: import('./runSampledCheck').SampleStats;
 }
 
 export const NOT_FINISHED = 'not finished: the suite had already failed';

@@ -9,7 +9,15 @@ import { createProber } from './httpProbe';
 import { mapWithConcurrency } from './pacing';
 import { type GateProgress, type ReadinessResult, runReadinessGate } from './readinessGate';
 import { type CheckResult, runCheck, skippedCheck } from './runCheck';
-import { type Check, checksForHook, type HookName, type Suite } from './schema';
+import { runSampledCheck } from './runSampledCheck';
+import {
+  type Check,
+  checksForHook,
+  type HookName,
+  type SampledCheck,
+  type Suite,
+  sampledForHook,
+} from './schema';
 import {
   awsSecretReader,
   type ResolvedHeaders,
@@ -61,6 +69,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
   const { suite, hook, baseUrl, budget, onProgress } = options;
   const started = performance.now();
   const checks = checksForHook(suite, hook);
+  const sampled = sampledForHook(suite, hook);
   const finish = (fields: Partial<SuiteResult> & Pick<SuiteResult, 'verdict' | 'checks'>) => ({
     suite: suite.name,
     hook,
@@ -72,12 +81,16 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
   const readSecret = options.readSecret ?? awsSecretReader;
   let headers: Map<Check, ResolvedHeaders>;
   let readinessHeaders: ResolvedHeaders;
+  let sampledHeaders: Map<SampledCheck, ResolvedHeaders>;
   try {
-    [headers, readinessHeaders] = await Promise.all([
+    [headers, readinessHeaders, sampledHeaders] = await Promise.all([
       Promise.all(
         checks.map(async (c) => [c, await resolveHeaders(c.headers, readSecret, budget)] as const),
       ).then((entries) => new Map(entries)),
       resolveHeaders(suite.readiness?.headers ?? {}, readSecret, budget),
+      Promise.all(
+        sampled.map(async (c) => [c, await resolveHeaders(c.headers, readSecret, budget)] as const),
+      ).then((entries) => new Map(entries)),
     ]);
   } catch (error) {
     return finish({ verdict: 'Failed', reason: (error as Error).message, checks: [] });
@@ -125,6 +138,18 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
       onProgress?.({ type: 'check', result });
       return result;
     });
+    // Sampled checks run after the checks pass, one at a time: their load is the measurement.
+    for (const check of sampled) {
+      if (failFast.signal.aborted) break;
+      const result = await runSampledCheck(
+        { prober, baseUrl, budget, failFast: failFast.signal, defaultTimeoutMs: suite.timeoutMs },
+        check,
+        sampledHeaders.get(check) as ResolvedHeaders,
+      );
+      if (!result.passed) failFast.abort();
+      onProgress?.({ type: 'check', result });
+      results.push(result);
+    }
     const firstFailure =
       results.find((r) => !r.passed && !r.skipped) ?? results.find((r) => !r.passed);
     return finish({

@@ -267,6 +267,68 @@ const readiness = z.strictObject({
   timeoutMs: z.optional(milliseconds()),
 });
 
+/** Requests a sampled check may send at most: bounded in count, whatever the settings. */
+export const MAX_SAMPLES = 10_000;
+
+/**
+ * A sampled-traffic check: a bounded stream of requests at a set rate, judged on the
+ * distribution (error rate, latency percentiles, samples reached) rather than on one answer.
+ */
+const sampled = z
+  .strictObject({
+    name: nonEmpty(),
+    method: z._default(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']), 'GET'),
+    /** Requests cycle through these paths. */
+    paths: z.array(path()).check(z.minLength(1)),
+    headers: headers(),
+    body: z.optional(
+      z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]),
+    ),
+    ratePerSecond: z._default(z.number().check(z.positive(), z.maximum(200)), 5),
+    durationMs: z._default(milliseconds(), 10_000),
+    concurrency: z._default(positiveInt().check(z.maximum(64)), 4),
+    timeoutMs: z.optional(milliseconds()),
+    expect: z.prefault(
+      z.strictObject({
+        /** What counts as a good answer; anything else, or no answer, is an error. */
+        status: z.prefault(statusExpectation, '200-399'),
+        maxErrorRate: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0),
+        latencyMs: z.optional(
+          z.strictObject({
+            p50: z.optional(milliseconds()),
+            p95: z.optional(milliseconds()),
+            p99: z.optional(milliseconds()),
+          }),
+        ),
+        minSamples: z._default(positiveInt(), 1),
+      }),
+      {},
+    ),
+  })
+  .check(
+    z.superRefine((s, ctx) => {
+      const planned = Math.floor((s.ratePerSecond * s.durationMs) / 1000);
+      if (planned > MAX_SAMPLES) {
+        ctx.addIssue({
+          code: 'custom',
+          input: s,
+          path: ['durationMs'],
+          message: `ratePerSecond x durationMs plans ${planned} requests; at most ${MAX_SAMPLES}`,
+        });
+      }
+      if (planned < s.expect.minSamples) {
+        ctx.addIssue({
+          code: 'custom',
+          input: s,
+          path: ['expect', 'minSamples'],
+          message: `${s.expect.minSamples} samples cannot be reached: ratePerSecond x durationMs plans ${planned}`,
+        });
+      }
+    }),
+  );
+
+export type SampledCheck = z.output<typeof sampled>;
+
 export const suiteSchema = z
   .strictObject({
     name: nonEmpty(),
@@ -277,6 +339,8 @@ export const suiteSchema = z
     ecs: z.prefault(ecsSettings, {}),
     readiness: z.optional(readiness),
     checks: z.array(check).check(z.minLength(1)),
+    /** Sampled-traffic checks: run after the checks pass, one at a time. */
+    sampled: z._default(z.array(sampled), []),
     /** Which checks run in which hook; a hook not listed runs every check. */
     hooks: z._default(
       z.partialRecord(z.enum(HOOK_NAMES), z.array(nonEmpty()).check(z.minLength(1))),
@@ -299,6 +363,17 @@ export const suiteSchema = z
             code: 'custom',
             input: c.name,
             path: ['checks', i, 'name'],
+            message: `duplicate check name "${c.name}"`,
+          });
+        }
+        names.add(c.name);
+      });
+      suite.sampled.forEach((c, i) => {
+        if (names.has(c.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            input: c.name,
+            path: ['sampled', i, 'name'],
             message: `duplicate check name "${c.name}"`,
           });
         }
@@ -336,8 +411,15 @@ export const isEcsStage = (hook: HookName): hook is EcsStage =>
  * The checks a hook runs, in file order. A CodeDeploy hook that `hooks:` does not list runs every
  * check (it has one job); an ECS stage that is not listed runs nothing (there are eight).
  */
-export const checksForHook = (suite: Suite, hook: HookName): Check[] => {
+export const checksForHook = (suite: Suite, hook: HookName): Check[] =>
+  selectForHook(suite, hook, suite.checks);
+
+/** The sampled checks a hook runs, chosen as `checksForHook` chooses checks. */
+export const sampledForHook = (suite: Suite, hook: HookName): SampledCheck[] =>
+  selectForHook(suite, hook, suite.sampled);
+
+const selectForHook = <T extends { name: string }>(suite: Suite, hook: HookName, all: T[]): T[] => {
   const selected = suite.hooks[hook];
-  if (!selected) return isEcsStage(hook) ? [] : suite.checks;
-  return suite.checks.filter((c) => selected.includes(c.name));
+  if (!selected) return isEcsStage(hook) ? [] : all;
+  return all.filter((c) => selected.includes(c.name));
 };

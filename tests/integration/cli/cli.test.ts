@@ -414,3 +414,21 @@ describe('rehearse --controller ecs', () => {
     expect(r.stderr).not.toContain('EPIPE');
   });
 });
+
+describe('smoke with a sampled-traffic check (bundled CLI)', () => {
+  it('runs it and shows the numbers in --json', async () => {
+    const app = await startApp();
+    const dir = mkdtempSync(join(tmpdir(), 'bgh-sampled-'));
+    const file = join(dir, 'suite.yaml');
+    writeFileSync(
+      file,
+      'name: s\nchecks:\n  - { name: home, path: / }\nsampled:\n  - name: load\n    paths: [/, /health]\n    ratePerSecond: 40\n    durationMs: 500\n    expect: { maxErrorRate: 0, minSamples: 20, latencyMs: { p99: 1000 } }\n',
+    );
+    const { code, stdout } = await cli('smoke', '--url', app.url, '--suite', file, '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as {
+      checks: Array<{ name: string; sample?: { samples: number } }>;
+    };
+    expect(result.checks.find((c) => c.name === 'load')?.sample?.samples).toBe(20);
+  });
+});
