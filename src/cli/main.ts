@@ -90,6 +90,10 @@ export const buildProgram = (setExitCode: (code: number) => void): Command => {
       'run the suite as the hook would for this CodeDeploy deployment: find green, prove the routing, use revision facts (your AWS credentials)',
     )
     .option('--no-routing-proof', 'with --deployment: skip the routing proof')
+    .option(
+      '--production-url <url>',
+      "blue's URL for comparison checks (with --deployment: the production listener)",
+    )
     .addOption(
       new Option('--hook <hook>', "which hook's checks to run")
         .choices(HOOK_NAMES)
@@ -105,6 +109,7 @@ export const buildProgram = (setExitCode: (code: number) => void): Command => {
         url?: string;
         deployment?: string;
         routingProof?: boolean;
+        productionUrl?: string;
         hook: HookName;
         stage: string;
         suite?: string;

@@ -45,6 +45,8 @@ export interface EcsDiscoverOptions {
 
 export interface EcsGreenTarget {
   readonly baseUrl: string;
+  /** The production rule's listener (blue, until production shifts). */
+  readonly productionUrl?: string;
   readonly facts: Facts;
   /** Service Connect test traffic is chosen by this header. */
   readonly testHeader?: { readonly name: string; readonly value: string };
@@ -127,10 +129,12 @@ export const createEcsGreenDiscovery = (clients: DiscoveryClients, now = () => D
     const listenerArn = listenerArnOf(rule);
     const prove =
       options.routingProof && (production || TEST_PROVEN_STAGES.includes(options.stage));
-    const [listener, forwards, healthy] = await Promise.all([
+    const prodRule = advanced?.productionListenerRule;
+    const [listener, forwards, healthy, prodListener] = await Promise.all([
       elb.describeListener(listenerArn, signal),
       prove ? elb.ruleForwards(listenerArn, signal, rule) : Promise.resolve([]),
       prove && greenTg ? elb.healthyTargets(greenTg, signal) : Promise.resolve(0),
+      prodRule ? elb.describeListener(listenerArnOf(prodRule), signal) : Promise.resolve(undefined),
     ]);
     let routing: string | undefined;
     if (prove) {
@@ -157,6 +161,9 @@ export const createEcsGreenDiscovery = (clients: DiscoveryClients, now = () => D
       routing = `${which} listener rule :${listener.port} forwards to green's target group, with healthy targets`;
     }
     return {
+      ...(prodListener && {
+        productionUrl: `${prodListener.protocol.toLowerCase()}://${prodListener.dnsName}:${prodListener.port}`,
+      }),
       baseUrl:
         options.overrideUrl ??
         `${listener.protocol.toLowerCase()}://${listener.dnsName}:${listener.port}`,

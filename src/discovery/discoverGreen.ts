@@ -33,6 +33,8 @@ import { proveRouting, type TaskSetView } from './routingProof';
 export interface GreenTarget {
   /** Base URL of the test listener (or the override). */
   readonly baseUrl: string;
+  /** Base URL of the production listener (blue, until the traffic shifts). */
+  readonly productionUrl: string;
   readonly facts: Facts;
   readonly deployment: DeploymentView;
   /** Absent when the proof is turned off. */
@@ -176,6 +178,7 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
     const baseUrl = overrideUrl ?? `${test.protocol.toLowerCase()}://${test.dnsName}:${test.port}`;
     return {
       baseUrl,
+      productionUrl: `${prod.protocol.toLowerCase()}://${prod.dnsName}:${prod.port}`,
       deployment,
       facts: factsOf(deployment, taskDefinition),
       ...(routing && { routing }),

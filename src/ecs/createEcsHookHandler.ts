@@ -17,7 +17,7 @@ import { DiscoveryError, describeError } from '../errors';
 import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
 import { parseBaseUrl } from '../smoke/baseUrl';
 import { runSmokeSuite } from '../smoke/runSmokeSuite';
-import { checksForHook, type Suite, sampledForHook } from '../smoke/schema';
+import { checksForHook, comparisonsForHook, type Suite, sampledForHook } from '../smoke/schema';
 import { withDeadline } from '../time/deadline';
 import { type EcsHookEvent, parseEcsHookEvent } from './parseEcsHookEvent';
 import { budgetSpent, readinessStateOf } from './readinessState';
@@ -98,7 +98,11 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
   ): Promise<EcsHookResponse> => {
     if (configError || !suite || !settings) return failed(configError ?? 'no configuration');
     const stage = event.lifecycleStage;
-    if (checksForHook(suite, stage).length + sampledForHook(suite, stage).length === 0) {
+    const selected =
+      checksForHook(suite, stage).length +
+      sampledForHook(suite, stage).length +
+      comparisonsForHook(suite, stage).length;
+    if (selected === 0) {
       log.info('No checks for this stage in the suite: SUCCEEDED', { stage });
       return { hookStatus: 'SUCCEEDED' };
     }
@@ -139,6 +143,7 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
         suite: activeSuite,
         hook: stage,
         baseUrl: green.baseUrl,
+        ...(green.productionUrl && { productionUrl: green.productionUrl }),
         budget: signal,
         facts: green.facts,
         // One probe per invocation: a green that is still starting is asked again later.

@@ -160,6 +160,7 @@ export const createHookHandler = (
       const { catalog, settings } = config;
       return await runWithDeadline(suiteMs, async (signal): Promise<Judgement> => {
         let baseUrl = settings.testListenerUrl ?? '';
+        let productionUrl: string | undefined;
         let facts = NO_FACTS;
         let suite = catalog.suite;
         if (needsDiscovery) {
@@ -183,13 +184,14 @@ export const createHookHandler = (
             deploymentGroup: `${green.deployment.applicationName}/${green.deployment.deploymentGroupName}`,
             ...(green.routing && { routing: green.routing }),
           });
-          ({ baseUrl, facts } = green);
+          ({ baseUrl, facts, productionUrl } = green);
         }
         if (!suite) throw new DiscoveryError('no suite was selected for this deployment');
         const result = await runSmokeSuite({
           suite,
           hook,
           baseUrl,
+          ...(productionUrl && { productionUrl }),
           budget: signal,
           facts,
           ...(options.readSecret && { readSecret: options.readSecret }),

@@ -26,7 +26,9 @@ export interface CheckResult {
   /** Request headers as sent, sensitive values redacted. */
   readonly requestHeaders: Readonly<Record<string, string>>;
   /** A sampled-traffic check's numbers. */
-  readonly sample?: import('./runSampledCheck').SampleStats;
+  readonly sample?: import('./sampling').SampleStats;
+  /** A comparison's numbers, green and blue side by side. */
+  readonly comparison?: import('./runComparison').ComparisonStats;
 }
 
 export const NOT_FINISHED = 'not finished: the suite had already failed';

@@ -1,28 +1,17 @@
 /**
  * A sampled-traffic check: requests at a fixed rate (cycling through the paths), at most
  * `concurrency` in flight, for `durationMs`, each probed once (no retries: the distribution is
- * the point). Latency percentiles come from an HDR histogram (hdr-histogram-js, loaded only
- * when a suite has a sampled check). A spent budget or a failed sibling ends it early, and the
- * reason carries the numbers reached so far.
+ * the point), judged on error rate, latency percentiles and samples reached. A spent budget or
+ * a failed sibling ends it early, and the reason carries the numbers reached so far.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { statusMatches } from './assertions';
 import type { Prober } from './httpProbe';
 import { redactHeaders } from './redact';
 import type { CheckResult } from './runCheck';
+import { paceRequests, percent, type SampleStats, Tally } from './sampling';
 import type { SampledCheck } from './schema';
 import type { ResolvedHeaders } from './secrets';
 
-export interface SampleStats {
-  readonly planned: number;
-  readonly samples: number;
-  readonly errors: number;
-  readonly errorRate: number;
-  readonly p50Ms?: number;
-  readonly p95Ms?: number;
-  readonly p99Ms?: number;
-  readonly durationMs: number;
-}
+export type { SampleStats } from './sampling';
 
 export interface SampledContext {
   readonly prober: Prober;
@@ -31,8 +20,6 @@ export interface SampledContext {
   readonly failFast: AbortSignal;
   readonly defaultTimeoutMs: number;
 }
-
-const percent = (rate: number) => `${(rate * 100).toFixed(1)} %`;
 
 /** The first limit the stats break, or undefined. */
 const judge = (check: SampledCheck, stats: SampleStats): string | undefined => {
@@ -57,89 +44,29 @@ export const runSampledCheck = async (
   check: SampledCheck,
   headers: ResolvedHeaders,
 ): Promise<CheckResult> => {
-  const { build } = await import('hdr-histogram-js');
-  // Milliseconds, 3 significant digits, up to an hour: plain JS (no WebAssembly start-up).
-  const histogram = build({
-    useWebAssembly: false,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 3_600_000,
-    numberOfSignificantValueDigits: 3,
-  });
+  const tally = await Tally.create();
   const signal = AbortSignal.any([ctx.budget, ctx.failFast]);
   const planned = Math.floor((check.ratePerSecond * check.durationMs) / 1000);
-  const intervalMs = 1000 / check.ratePerSecond;
   const started = performance.now();
-  let samples = 0;
-  let errors = 0;
-  let inFlight = 0;
-  const waiters: Array<() => void> = [];
-  const pending = new Set<Promise<void>>();
-
-  const fire = async (i: number) => {
-    const path = check.paths[i % check.paths.length] as string;
+  await paceRequests({ ...check, planned }, signal, async (i) => {
     const outcome = await ctx.prober.probe(
       {
         method: check.method,
-        url: ctx.baseUrl + path,
+        url: ctx.baseUrl + (check.paths[i % check.paths.length] as string),
         headers: headers.values,
         body: check.body,
         timeoutMs: check.timeoutMs ?? ctx.defaultTimeoutMs,
       },
       signal,
     );
-    if (outcome.kind === 'error' && outcome.budgetExhausted) return; // cut short, not a sample
-    samples++;
-    if (outcome.kind === 'response') {
-      histogram.recordValue(Math.max(1, Math.round(outcome.response.latencyMs)));
-      if (!statusMatches(check.expect.status, outcome.response.status)) errors++;
-    } else {
-      errors++;
-    }
-  };
-
-  for (let i = 0; i < planned && !signal.aborted; i++) {
-    const wait = started + i * intervalMs - performance.now();
-    if (wait > 0) {
-      try {
-        await sleep(wait, undefined, { signal });
-      } catch {
-        break;
-      }
-    }
-    // At most `concurrency` in flight: a slow green is sampled less, which minSamples catches.
-    while (inFlight >= check.concurrency && !signal.aborted) {
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-    if (signal.aborted) break;
-    inFlight++;
-    const p = fire(i).finally(() => {
-      inFlight--;
-      pending.delete(p);
-      waiters.shift()?.();
-    });
-    pending.add(p);
-  }
-  await Promise.all(pending);
-
-  const has = histogram.totalCount > 0;
-  const stats: SampleStats = {
-    planned,
-    samples,
-    errors,
-    errorRate: samples > 0 ? errors / samples : 0,
-    ...(has && {
-      p50Ms: histogram.getValueAtPercentile(50),
-      p95Ms: histogram.getValueAtPercentile(95),
-      p99Ms: histogram.getValueAtPercentile(99),
-    }),
-    durationMs: performance.now() - started,
-  };
-  histogram.destroy();
+    tally.record(outcome, check.expect.status);
+  });
+  const stats = tally.finish(planned, performance.now() - started);
   const base = {
     name: check.name,
     method: check.method,
     path: check.paths.join(' '),
-    attempts: samples,
+    attempts: stats.samples,
     requestHeaders: redactHeaders(headers.values, headers.secretHeaders),
     ...(stats.p50Ms !== undefined && { latencyMs: stats.p50Ms }),
     sample: stats,
@@ -156,7 +83,7 @@ export const runSampledCheck = async (
     return {
       ...base,
       passed: false,
-      reason: `time budget ran out after ${samples} of ${planned} samples (errors ${stats.errors}${stats.p95Ms !== undefined ? `, p95 ${stats.p95Ms} ms` : ''})`,
+      reason: `time budget ran out after ${stats.samples} of ${planned} samples (errors ${stats.errors}${stats.p95Ms !== undefined ? `, p95 ${stats.p95Ms} ms` : ''})`,
     };
   }
   const unmet = judge(check, stats);

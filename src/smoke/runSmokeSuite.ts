@@ -9,10 +9,13 @@ import { createProber } from './httpProbe';
 import { mapWithConcurrency } from './pacing';
 import { type GateProgress, type ReadinessResult, runReadinessGate } from './readinessGate';
 import { type CheckResult, runCheck, skippedCheck } from './runCheck';
+import { runComparison } from './runComparison';
 import { runSampledCheck } from './runSampledCheck';
 import {
   type Check,
+  type CompareCheck,
   checksForHook,
+  comparisonsForHook,
   type HookName,
   type SampledCheck,
   type Suite,
@@ -60,6 +63,8 @@ export interface SuiteRunOptions {
   readonly facts?: Facts;
   /** Stop the readiness gate after this many transient answers (ECS: ask again later). */
   readonly gateAttempts?: number;
+  /** Blue: the production listener, for comparisons. */
+  readonly productionUrl?: string;
   /** Sent with every request unless the check sets the header (Service Connect test traffic). */
   readonly defaultHeaders?: Readonly<Record<string, string>>;
 }
@@ -70,6 +75,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
   const started = performance.now();
   const checks = checksForHook(suite, hook);
   const sampled = sampledForHook(suite, hook);
+  const comparisons = comparisonsForHook(suite, hook);
   const finish = (fields: Partial<SuiteResult> & Pick<SuiteResult, 'verdict' | 'checks'>) => ({
     suite: suite.name,
     hook,
@@ -82,14 +88,20 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
   let headers: Map<Check, ResolvedHeaders>;
   let readinessHeaders: ResolvedHeaders;
   let sampledHeaders: Map<SampledCheck, ResolvedHeaders>;
+  let compareHeaders: Map<CompareCheck, ResolvedHeaders>;
   try {
-    [headers, readinessHeaders, sampledHeaders] = await Promise.all([
+    [headers, readinessHeaders, sampledHeaders, compareHeaders] = await Promise.all([
       Promise.all(
         checks.map(async (c) => [c, await resolveHeaders(c.headers, readSecret, budget)] as const),
       ).then((entries) => new Map(entries)),
       resolveHeaders(suite.readiness?.headers ?? {}, readSecret, budget),
       Promise.all(
         sampled.map(async (c) => [c, await resolveHeaders(c.headers, readSecret, budget)] as const),
+      ).then((entries) => new Map(entries)),
+      Promise.all(
+        comparisons.map(
+          async (c) => [c, await resolveHeaders(c.headers, readSecret, budget)] as const,
+        ),
       ).then((entries) => new Map(entries)),
     ]);
   } catch (error) {
@@ -145,6 +157,24 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
         { prober, baseUrl, budget, failFast: failFast.signal, defaultTimeoutMs: suite.timeoutMs },
         check,
         sampledHeaders.get(check) as ResolvedHeaders,
+      );
+      if (!result.passed) failFast.abort();
+      onProgress?.({ type: 'check', result });
+      results.push(result);
+    }
+    for (const check of comparisons) {
+      if (failFast.signal.aborted) break;
+      const result = await runComparison(
+        {
+          prober,
+          baseUrl,
+          ...(options.productionUrl && { productionUrl: options.productionUrl }),
+          budget,
+          failFast: failFast.signal,
+          defaultTimeoutMs: suite.timeoutMs,
+        },
+        check,
+        compareHeaders.get(check) as ResolvedHeaders,
       );
       if (!result.passed) failFast.abort();
       onProgress?.({ type: 'check', result });

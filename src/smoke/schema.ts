@@ -329,6 +329,61 @@ const sampled = z
 
 export type SampledCheck = z.output<typeof sampled>;
 
+/** Load on production from a comparison is bounded: at most this rate and duration. */
+export const COMPARE_LIMITS = { ratePerSecond: 5, durationMs: 30_000 } as const;
+
+/**
+ * Green against blue: the same request sequence to the test listener (green) and the production
+ * listener (blue), at the same moments, judged on the difference.
+ */
+const compare = z.strictObject({
+  name: nonEmpty(),
+  method: z._default(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']), 'GET'),
+  paths: z.array(path()).check(z.minLength(1)),
+  headers: headers(),
+  body: z.optional(z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])),
+  ratePerSecond: z._default(
+    z
+      .number()
+      .check(
+        z.positive(),
+        z.maximum(
+          COMPARE_LIMITS.ratePerSecond,
+          `at most ${COMPARE_LIMITS.ratePerSecond} requests/s: the blue side is production`,
+        ),
+      ),
+    COMPARE_LIMITS.ratePerSecond,
+  ),
+  durationMs: z._default(
+    milliseconds().check(
+      z.maximum(
+        COMPARE_LIMITS.durationMs,
+        `at most ${COMPARE_LIMITS.durationMs} ms: the blue side is production`,
+      ),
+    ),
+    10_000,
+  ),
+  concurrency: z._default(positiveInt().check(z.maximum(8)), 2),
+  timeoutMs: z.optional(milliseconds()),
+  expect: z.prefault(
+    z.strictObject({
+      status: z.prefault(statusExpectation, '200-399'),
+      /** Green's error rate may exceed blue's by at most this much (0.01 = one point). */
+      maxErrorRateIncrease: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.01),
+      percentile: z._default(z.union([z.literal(50), z.literal(95), z.literal(99)]), 95),
+      /** Green's percentile may be at most this many times blue's. */
+      maxLatencyRatio: z._default(z.number().check(z.gt(1)), 1.5),
+      /** Samples each side must reach before the ratio is judged. */
+      minSamples: z._default(positiveInt(), 20),
+      /** Also compare the JSON shape (keys and types, not values) of each path's answer. */
+      jsonShape: z._default(z.boolean(), false),
+    }),
+    {},
+  ),
+});
+
+export type CompareCheck = z.output<typeof compare>;
+
 export const suiteSchema = z
   .strictObject({
     name: nonEmpty(),
@@ -341,6 +396,8 @@ export const suiteSchema = z
     checks: z.array(check).check(z.minLength(1)),
     /** Sampled-traffic checks: run after the checks pass, one at a time. */
     sampled: z._default(z.array(sampled), []),
+    /** Green against blue: run after the checks pass, one at a time. */
+    compare: z._default(z.array(compare), []),
     /** Which checks run in which hook; a hook not listed runs every check. */
     hooks: z._default(
       z.partialRecord(z.enum(HOOK_NAMES), z.array(nonEmpty()).check(z.minLength(1))),
@@ -368,17 +425,19 @@ export const suiteSchema = z
         }
         names.add(c.name);
       });
-      suite.sampled.forEach((c, i) => {
-        if (names.has(c.name)) {
-          ctx.addIssue({
-            code: 'custom',
-            input: c.name,
-            path: ['sampled', i, 'name'],
-            message: `duplicate check name "${c.name}"`,
-          });
-        }
-        names.add(c.name);
-      });
+      for (const section of ['sampled', 'compare'] as const) {
+        suite[section].forEach((c, i) => {
+          if (names.has(c.name)) {
+            ctx.addIssue({
+              code: 'custom',
+              input: c.name,
+              path: [section, i, 'name'],
+              message: `duplicate check name "${c.name}"`,
+            });
+          }
+          names.add(c.name);
+        });
+      }
       for (const hook of HOOK_NAMES) {
         suite.hooks[hook]?.forEach((name, i) => {
           if (!names.has(name)) {
@@ -417,6 +476,10 @@ export const checksForHook = (suite: Suite, hook: HookName): Check[] =>
 /** The sampled checks a hook runs, chosen as `checksForHook` chooses checks. */
 export const sampledForHook = (suite: Suite, hook: HookName): SampledCheck[] =>
   selectForHook(suite, hook, suite.sampled);
+
+/** The comparisons a hook runs, chosen the same way. */
+export const comparisonsForHook = (suite: Suite, hook: HookName): CompareCheck[] =>
+  selectForHook(suite, hook, suite.compare);
 
 const selectForHook = <T extends { name: string }>(suite: Suite, hook: HookName, all: T[]): T[] => {
   const selected = suite.hooks[hook];

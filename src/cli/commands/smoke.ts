@@ -21,6 +21,8 @@ export interface SmokeOptions {
   readonly deployment?: string;
   /** Skip the routing proof (with --deployment). */
   readonly routingProof?: boolean;
+  /** Blue, for comparisons (with --deployment: discovered). */
+  readonly productionUrl?: string;
   readonly hook: HookName;
   readonly stage: string;
   readonly suite?: string;
@@ -43,7 +45,10 @@ const findGreen = async (
   signal: AbortSignal,
   term: Terminal,
   quiet?: boolean,
-): Promise<{ ok: true; baseUrl: string; facts: Facts } | { ok: false; reason: string }> => {
+): Promise<
+  | { ok: true; baseUrl: string; productionUrl?: string; facts: Facts }
+  | { ok: false; reason: string }
+> => {
   const discover = createGreenDiscovery(
     createDiscoveryClients({ maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS }),
   );
@@ -59,7 +64,12 @@ const findGreen = async (
         `Deployment ${deploymentId} of ${green.deployment.applicationName}/${green.deployment.deploymentGroupName}: ${green.routing ?? 'routing proof skipped'}`,
       );
     }
-    return { ok: true, baseUrl: green.baseUrl, facts: green.facts };
+    return {
+      ok: true,
+      baseUrl: green.baseUrl,
+      productionUrl: green.productionUrl,
+      facts: green.facts,
+    };
   } catch (error) {
     if (error instanceof DiscoveryError) return { ok: false, reason: error.message };
     throw error;
@@ -135,12 +145,18 @@ export const runSmokeCommand = async (
     return EXIT.failed;
   }
   const baseUrl = target.baseUrl;
+  const productionUrl = options.productionUrl
+    ? parseUrl(options.productionUrl)
+    : 'productionUrl' in target
+      ? target.productionUrl
+      : undefined;
   if (!options.json)
     term.line(`Running suite "${suite.name}" (${options.hook}) against ${maskUrl(baseUrl)}`);
   const result = await runSmokeSuite({
     suite,
     hook: options.hook,
     baseUrl,
+    ...(productionUrl && { productionUrl }),
     facts: target.facts,
     budget: budget.signal,
     onProgress: (event) => {
