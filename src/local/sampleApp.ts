@@ -5,7 +5,14 @@
 import http from 'node:http';
 import { closeServer, LoopbackHttpServer, listenOnLoopback } from './loopback';
 
-export const APP_BEHAVIOURS = ['healthy', 'broken', 'slow-start', 'hang', 'flaky'] as const;
+export const APP_BEHAVIOURS = [
+  'healthy',
+  'broken',
+  'slow-start',
+  'hang',
+  'flaky',
+  'errors-5pct',
+] as const;
 export type AppBehaviour = (typeof APP_BEHAVIOURS)[number];
 
 export interface SampleAppOptions {
@@ -74,6 +81,14 @@ export class SampleApp extends LoopbackHttpServer {
         if (Date.now() - this.startedAt < (this.options.startupMs ?? 3_000)) {
           res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' });
           res.end('Starting');
+          return;
+        }
+        break;
+      case 'errors-5pct':
+        // Every 20th request answers 500: healthy to a few checks, not under load.
+        if (this.requestCount % 20 === 0) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('Internal Server Error');
           return;
         }
         break;

@@ -25,20 +25,32 @@ export const GREEN_BEHAVIOURS = [
   'misrouted',
   // Green answers healthy but runs the old version: the suite's image-tag check must catch it.
   'wrong-version',
+  // Healthy, but 3x blue's latency: the comparison with blue must catch it.
+  'slow',
+  // Healthy to a few checks, but 5 % of its answers are errors: the sampled check must catch it.
+  'flaky',
 ] as const;
 export type GreenBehaviour = (typeof GREEN_BEHAVIOURS)[number];
 
 export const ALARM_NAME = 'sample-website-rehearsal-target-5xx';
 
+/** Blue's latency in the rehearsal; a healthy green answers as fast. */
+export const BLUE_LATENCY_MS = 20;
+
 /** How the green sample app behaves for each rehearsal mode. */
 export const greenApp = (green: GreenBehaviour, startupMs: number): Partial<SampleAppOptions> => {
+  const latencyMs = BLUE_LATENCY_MS;
   switch (green) {
     case 'misrouted':
-      return {};
+      return { latencyMs };
     case 'wrong-version':
-      return { version: 'v1' };
+      return { version: 'v1', latencyMs };
+    case 'slow':
+      return { latencyMs: 3 * BLUE_LATENCY_MS };
+    case 'flaky':
+      return { behaviour: 'errors-5pct', latencyMs };
     default:
-      return { behaviour: green, startupMs };
+      return { behaviour: green, startupMs, latencyMs };
   }
 };
 
@@ -99,6 +111,7 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
   const started = performance.now();
   const emit = options.onEvent;
   const world = await LoopbackDeployment.start({
+    blue: { latencyMs: BLUE_LATENCY_MS },
     green: greenApp(options.green, options.slowStartMs),
   });
   const { codeDeploy: endpoint, production, test } = world;

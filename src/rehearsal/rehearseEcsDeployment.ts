@@ -15,6 +15,7 @@ import type { CheckResult } from '../smoke/runSmokeSuite';
 import type { EcsStage } from '../smoke/schema';
 import {
   ALARM_NAME,
+  BLUE_LATENCY_MS,
   greenApp,
   type RehearsalOptions,
   type RehearsalResult,
@@ -33,6 +34,7 @@ export const rehearseEcsDeployment = async (
   const started = performance.now();
   const emit = options.onEvent;
   const world = await LoopbackDeployment.start({
+    blue: { latencyMs: BLUE_LATENCY_MS },
     green: greenApp(options.green, options.slowStartMs),
   });
   const deployment = world.world.startServiceDeployment();

@@ -78,8 +78,13 @@ const judge = (check: CompareCheck, c: ComparisonStats, shapeDiff?: string): str
   if (c.green.errorRate - c.blue.errorRate > e.maxErrorRateIncrease) {
     return `green error rate ${percent(c.green.errorRate)} against blue's ${percent(c.blue.errorRate)}, more than ${percent(e.maxErrorRateIncrease)} higher`;
   }
-  if (c.latencyRatio !== undefined && c.latencyRatio > e.maxLatencyRatio) {
-    const key = `p${c.percentile}Ms` as 'p50Ms' | 'p95Ms' | 'p99Ms';
+  const key = `p${c.percentile}Ms` as 'p50Ms' | 'p95Ms' | 'p99Ms';
+  const difference = (c.green[key] ?? 0) - (c.blue[key] ?? 0);
+  if (
+    c.latencyRatio !== undefined &&
+    c.latencyRatio > e.maxLatencyRatio &&
+    difference >= e.minLatencyDifferenceMs
+  ) {
     return `green p${c.percentile} ${c.green[key]} ms is ${c.latencyRatio.toFixed(2)}x blue's ${c.blue[key]} ms, expected at most ${e.maxLatencyRatio}x`;
   }
   if (shapeDiff) return `JSON shape differs from blue's: ${shapeDiff}`;

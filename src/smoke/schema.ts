@@ -373,6 +373,11 @@ const compare = z.strictObject({
       percentile: z._default(z.union([z.literal(50), z.literal(95), z.literal(99)]), 95),
       /** Green's percentile may be at most this many times blue's. */
       maxLatencyRatio: z._default(z.number().check(z.gt(1)), 1.5),
+      /**
+       * …and is judged slower only when it is also this much slower in absolute terms: on a
+       * fast service 1.5x of 4 ms is scheduling noise, not a regression.
+       */
+      minLatencyDifferenceMs: z._default(z.int().check(z.minimum(0)), 25),
       /** Samples each side must reach before the ratio is judged. */
       minSamples: z._default(positiveInt(), 20),
       /** Also compare the JSON shape (keys and types, not values) of each path's answer. */

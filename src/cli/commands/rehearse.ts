@@ -7,6 +7,7 @@ import {
 } from '../../rehearsal/rehearseDeployment';
 import { rehearseEcsDeployment } from '../../rehearsal/rehearseEcsDeployment';
 import { loadSuiteFile, suiteFilePath } from '../../smoke/loadSuite';
+import { numbersOf } from '../comparisonTable';
 import { EXIT } from '../errors';
 import { findProjectRoot, loadStageSuite } from '../project';
 import type { Terminal } from '../terminal';
@@ -53,6 +54,8 @@ const printer = (term: Terminal, started: number) => {
         term.line(
           `${stamp()}  ${''.padEnd(21)} ${mark} ${r.name} (${r.method} ${r.path})${status}${latency}${r.reason ? ` - ${r.reason}` : ''}`,
         );
+        for (const numbers of numbersOf(r))
+          term.line(`${''.padEnd(31)}${term.paint('dim', numbers)}`);
         return;
       }
       case 'hook-reported': {

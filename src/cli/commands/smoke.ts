@@ -9,6 +9,7 @@ import { type Facts, NO_FACTS } from '../../smoke/facts';
 import { runSmokeSuite, type SuiteResult } from '../../smoke/runSmokeSuite';
 import type { HookName } from '../../smoke/schema';
 import { deadline } from '../../time/deadline';
+import { numbersOf } from '../comparisonTable';
 import { EXIT, UsageError } from '../errors';
 import { renderJunit } from '../junit';
 import { findProjectRoot, loadStageSuite } from '../project';
@@ -105,6 +106,8 @@ export const printSuiteResult = (term: Terminal, result: SuiteResult): void => {
     const passed = result.checks[i]?.passed ?? false;
     const check = result.checks[i];
     term.line(passed ? line : term.paint(check?.skipped ? 'yellow' : 'red', line));
+    for (const numbers of check ? numbersOf(check) : [])
+      term.line(term.paint('dim', `    ${numbers}`));
   });
   const verdict = `${result.verdict} in ${Math.round(result.durationMs)} ms${result.reason ? `: ${result.reason}` : ''}`;
   term.line(term.paint(verdictStyle(result.verdict === 'Succeeded'), verdict));

@@ -432,3 +432,24 @@ describe('smoke with a sampled-traffic check (bundled CLI)', () => {
     expect(result.checks.find((c) => c.name === 'load')?.sample?.samples).toBe(20);
   });
 });
+
+describe('rehearse: traffic analysis', () => {
+  it('--green slow: the comparison with blue fails with both sides in a table, exit 1', async () => {
+    const { code, stdout } = await cli('rehearse', '--green', 'slow', '--wait', '1');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /green against blue .* green p95 \d+ ms is \d\.\d\dx blue's \d+ ms, expected at most 1\.5x/,
+    );
+    expect(stdout).toMatch(/ green +10 +0\.0 %/);
+    expect(stdout).toMatch(/ blue +10 +0\.0 % .* p95 green\/blue \d\.\d\dx/);
+    expect(stdout).toMatch(/production serves v1 \(blue, tg-1\)\n$/);
+  });
+
+  it('--green flaky: the load probe fails on its error rate, exit 1', async () => {
+    const { code, stdout } = await cli('rehearse', '--green', 'flaky', '--wait', '1');
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      'check "green under load" failed: error rate 4.0 % (2 of 50), expected at most 2.0 %',
+    );
+  });
+});
