@@ -267,6 +267,14 @@ const readiness = z.strictObject({
   timeoutMs: z.optional(milliseconds()),
 });
 
+/** The requests of sampled and comparison checks: they cycle through `paths`. */
+const requestTemplate = () => ({
+  method: z._default(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']), 'GET'),
+  paths: z.array(path()).check(z.minLength(1)),
+  headers: headers(),
+  body: z.optional(z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])),
+});
+
 /** Requests a sampled check may send at most: bounded in count, whatever the settings. */
 export const MAX_SAMPLES = 10_000;
 
@@ -277,13 +285,7 @@ export const MAX_SAMPLES = 10_000;
 const sampled = z
   .strictObject({
     name: nonEmpty(),
-    method: z._default(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']), 'GET'),
-    /** Requests cycle through these paths. */
-    paths: z.array(path()).check(z.minLength(1)),
-    headers: headers(),
-    body: z.optional(
-      z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]),
-    ),
+    ...requestTemplate(),
     ratePerSecond: z._default(z.number().check(z.positive(), z.maximum(200)), 5),
     durationMs: z._default(milliseconds(), 10_000),
     concurrency: z._default(positiveInt().check(z.maximum(64)), 4),
@@ -338,10 +340,7 @@ export const COMPARE_LIMITS = { ratePerSecond: 5, durationMs: 30_000 } as const;
  */
 const compare = z.strictObject({
   name: nonEmpty(),
-  method: z._default(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']), 'GET'),
-  paths: z.array(path()).check(z.minLength(1)),
-  headers: headers(),
-  body: z.optional(z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])),
+  ...requestTemplate(),
   ratePerSecond: z._default(
     z
       .number()
