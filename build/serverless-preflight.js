@@ -126,6 +126,7 @@ class PreflightPlugin {
         hookNames: {
           afterAllowTestTraffic: service.functions?.afterAllowTestTraffic?.name,
           beforeAllowTraffic: service.functions?.beforeAllowTraffic?.name,
+          afterAllowTraffic: service.functions?.afterAllowTraffic?.name,
         },
         containerName: service.custom?.appspec?.containerName,
         containerPort: service.custom?.appspec?.containerPort,

@@ -20,6 +20,7 @@ export interface AppspecInput {
 export interface HookFunctionNames {
   readonly afterAllowTestTraffic: string;
   readonly beforeAllowTraffic: string;
+  readonly afterAllowTraffic: string;
 }
 
 const UNRESOLVED = /\$\{/;
@@ -71,6 +72,10 @@ export const renderResolvedAppspec = (input: {
         input.hookNames.beforeAllowTraffic,
         'functions.beforeAllowTraffic.name',
       ),
+      afterAllowTraffic: resolvedString(
+        input.hookNames.afterAllowTraffic,
+        'functions.afterAllowTraffic.name',
+      ),
     },
     {
       stage: input.stage,
@@ -105,6 +110,7 @@ const renderWithNames = (
     Hooks: [
       { AfterAllowTestTraffic: names.afterAllowTestTraffic },
       { BeforeAllowTraffic: names.beforeAllowTraffic },
+      { AfterAllowTraffic: names.afterAllowTraffic },
     ],
   };
   const header = [

@@ -7,6 +7,7 @@ import { HOOK_NAME_PREFIX } from './preflight';
 export interface FunctionNames {
   readonly afterAllowTestTraffic: string;
   readonly beforeAllowTraffic: string;
+  readonly afterAllowTraffic: string;
   readonly alarmRollback: string;
   /** ECS native hooks need no CodeDeployHook_ prefix: ECS invokes through its own role. */
   readonly ecsLifecycleHook: string;
@@ -17,6 +18,7 @@ export const functionNamesFor = (serviceName: string, stage: string): FunctionNa
   return {
     afterAllowTestTraffic: name('AfterAllowTestTraffic'),
     beforeAllowTraffic: name('BeforeAllowTraffic'),
+    afterAllowTraffic: name('AfterAllowTraffic'),
     alarmRollback: name('AlarmRollback'),
     ecsLifecycleHook: `${serviceName}-${stage}-EcsLifecycleHook`,
   };

@@ -20,6 +20,7 @@ export type FunctionKind = 'hook' | 'alarm' | 'ecsHook';
 export const FUNCTION_KINDS: Readonly<Record<string, FunctionKind>> = {
   afterAllowTestTraffic: 'hook',
   beforeAllowTraffic: 'hook',
+  afterAllowTraffic: 'hook',
   alarmRollback: 'alarm',
   ecsLifecycleHook: 'ecsHook',
 };

@@ -192,6 +192,7 @@ export const createHookHandler = (
           hook,
           baseUrl,
           ...(productionUrl && { productionUrl }),
+          watchProduction: hook === 'AfterAllowTraffic',
           budget: signal,
           facts,
           ...(options.readSecret && { readSecret: options.readSecret }),

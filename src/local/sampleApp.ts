@@ -56,19 +56,20 @@ export class SampleApp extends LoopbackHttpServer {
   }
 
   protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    this.requestCount++;
+    // The request's own arrival number: answers are delayed, so the count moves on meanwhile.
+    const index = ++this.requestCount;
     this.paths.push(req.url ?? '');
     this.headers.push(req.headers);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     res.on('close', () => this.inFlight--);
-    const answer = () => this.answer(req, res);
+    const answer = () => this.answer(req, res, index);
     const latency = this.options.latencyMs ?? 0;
     if (latency > 0) setTimeout(answer, latency);
     else answer();
   }
 
-  private answer(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private answer(req: http.IncomingMessage, res: http.ServerResponse, index: number): void {
     const { version } = this.options;
     switch (this.behaviour) {
       case 'hang':
@@ -86,14 +87,14 @@ export class SampleApp extends LoopbackHttpServer {
         break;
       case 'errors-5pct':
         // Every 20th request answers 500: healthy to a few checks, not under load.
-        if (this.requestCount % 20 === 0) {
+        if (index % 20 === 0) {
           res.writeHead(500, { 'content-type': 'text/plain' });
           res.end('Internal Server Error');
           return;
         }
         break;
       case 'flaky':
-        if (this.requestCount % 2 === 1) {
+        if (index % 2 === 1) {
           req.socket.destroy(); // connection reset, a transient failure
           return;
         }

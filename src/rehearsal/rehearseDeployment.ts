@@ -29,6 +29,8 @@ export const GREEN_BEHAVIOURS = [
   'slow',
   // Healthy to a few checks, but 5 % of its answers are errors: the sampled check must catch it.
   'flaky',
+  // Healthy until production moves to it, then 500s: the production watch must catch it.
+  'breaks-after-shift',
 ] as const;
 export type GreenBehaviour = (typeof GREEN_BEHAVIOURS)[number];
 
@@ -49,6 +51,8 @@ export const greenApp = (green: GreenBehaviour, startupMs: number): Partial<Samp
       return { latencyMs: 3 * BLUE_LATENCY_MS };
     case 'flaky':
       return { behaviour: 'errors-5pct', latencyMs };
+    case 'breaks-after-shift':
+      return { latencyMs };
     default:
       return { behaviour: green, startupMs, latencyMs };
   }
@@ -165,7 +169,8 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
       }
       showListeners();
 
-      for (const hook of ['AfterAllowTestTraffic', 'BeforeAllowTraffic'] as const) {
+      /** Invokes a hook Lambda as CodeDeploy does; the reason it failed, or undefined. */
+      const runHook = async (hook: HookName): Promise<string | undefined> => {
         emit({
           type: 'step',
           step: hook,
@@ -194,13 +199,14 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
         }
         const status = endpoint.hookStatuses.get(executionId) ?? 'no report';
         const failed = status === 'Succeeded' ? undefined : `${hook} hook reported ${status}`;
-        emit({
-          type: 'hook-reported',
-          hook,
-          status,
-          ...(failed && { reason: reason ? `${failed}: ${reason}` : failed }),
-        });
-        if (failed) return rollBack(reason ? `${failed}: ${reason}` : failed);
+        const why = failed && (reason ? `${failed}: ${reason}` : failed);
+        emit({ type: 'hook-reported', hook, status, ...(why && { reason: why }) });
+        return why;
+      };
+
+      for (const hook of ['AfterAllowTestTraffic', 'BeforeAllowTraffic'] as const) {
+        const failed = await runHook(hook);
+        if (failed) return rollBack(failed);
       }
 
       world.route('production', 'green');
@@ -210,6 +216,12 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
         detail: 'production listener now routes to green',
       });
       showListeners();
+      if (options.green === 'breaks-after-shift') {
+        // Healthy until production moves to it; then it starts answering 500.
+        setTimeout(() => world.greenApp.setBehaviour('broken'), 500).unref();
+      }
+      const watchFailed = await runHook('AfterAllowTraffic');
+      if (watchFailed) return rollBack(watchFailed);
 
       emit({
         type: 'step',

@@ -10,6 +10,7 @@ import { mapWithConcurrency } from './pacing';
 import { type GateProgress, type ReadinessResult, runReadinessGate } from './readinessGate';
 import { type CheckResult, runCheck, skippedCheck } from './runCheck';
 import { runComparison } from './runComparison';
+import { runProductionWatch } from './runProductionWatch';
 import { runSampledCheck } from './runSampledCheck';
 import {
   type Check,
@@ -63,8 +64,10 @@ export interface SuiteRunOptions {
   readonly facts?: Facts;
   /** Stop the readiness gate after this many transient answers (ECS: ask again later). */
   readonly gateAttempts?: number;
-  /** Blue: the production listener, for comparisons. */
+  /** Blue: the production listener, for comparisons (and green's, for the production watch). */
   readonly productionUrl?: string;
+  /** Run the suite's production watch after the checks (the AfterAllowTraffic hook). */
+  readonly watchProduction?: boolean;
   /** Sent with every request unless the check sets the header (Service Connect test traffic). */
   readonly defaultHeaders?: Readonly<Record<string, string>>;
 }
@@ -177,6 +180,21 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
         compareHeaders.get(check) as ResolvedHeaders,
       );
       if (!result.passed) failFast.abort();
+      onProgress?.({ type: 'check', result });
+      results.push(result);
+    }
+    if (options.watchProduction && suite.watch && !failFast.signal.aborted) {
+      const watchHeaders = await resolveHeaders(suite.watch.headers, readSecret, budget);
+      const result = await runProductionWatch(
+        {
+          prober,
+          ...(options.productionUrl && { productionUrl: options.productionUrl }),
+          budget,
+          defaultTimeoutMs: suite.timeoutMs,
+        },
+        suite.watch,
+        watchHeaders,
+      );
       onProgress?.({ type: 'check', result });
       results.push(result);
     }

@@ -12,7 +12,11 @@ import { factNameProblem, referencesIn, stringsIn } from './facts';
 import './zodMessages';
 
 /** CodeDeploy lifecycle hooks: a hook not listed in `hooks:` runs every check. */
-export const CODEDEPLOY_HOOKS = ['AfterAllowTestTraffic', 'BeforeAllowTraffic'] as const;
+export const CODEDEPLOY_HOOKS = [
+  'AfterAllowTestTraffic',
+  'BeforeAllowTraffic',
+  'AfterAllowTraffic',
+] as const;
 /** ECS native blue/green lifecycle stages: a stage not listed in `hooks:` runs nothing. */
 export const ECS_STAGES = [
   'RECONCILE_SERVICE',
@@ -388,6 +392,41 @@ const compare = z.strictObject({
 
 export type CompareCheck = z.output<typeof compare>;
 
+/**
+ * The production watch (CodeDeploy's AfterAllowTraffic): green now serves production; sample the
+ * production listener at a low rate for a window and fail as soon as a sustained failure shows.
+ */
+const watch = z.strictObject({
+  ...requestTemplate(),
+  ratePerSecond: z._default(
+    z
+      .number()
+      .check(
+        z.positive(),
+        z.maximum(COMPARE_LIMITS.ratePerSecond, 'at most 5 requests/s: this is production'),
+      ),
+    2,
+  ),
+  windowMs: z._default(
+    milliseconds().check(z.maximum(840_000, 'at most 14 minutes: it must fit the Lambda')),
+    300_000,
+  ),
+  timeoutMs: z.optional(milliseconds()),
+  expect: z.prefault(
+    z.strictObject({
+      status: z.prefault(statusExpectation, '200-399'),
+      /** This many failures in a row fail the watch at once. */
+      maxConsecutiveFailures: z._default(positiveInt(), 3),
+      /** Or an error rate above this over the last `slidingWindow` requests. */
+      maxErrorRate: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.25),
+      slidingWindow: z._default(positiveInt(), 20),
+    }),
+    {},
+  ),
+});
+
+export type WatchSettings = z.output<typeof watch>;
+
 export const suiteSchema = z
   .strictObject({
     name: nonEmpty(),
@@ -402,6 +441,8 @@ export const suiteSchema = z
     sampled: z._default(z.array(sampled), []),
     /** Green against blue: run after the checks pass, one at a time. */
     compare: z._default(z.array(compare), []),
+    /** The production watch, run by the AfterAllowTraffic hook after its checks pass. */
+    watch: z.optional(watch),
     /** Which checks run in which hook; a hook not listed runs every check. */
     hooks: z._default(
       z.partialRecord(z.enum(HOOK_NAMES), z.array(nonEmpty()).check(z.minLength(1))),

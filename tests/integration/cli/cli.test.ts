@@ -51,13 +51,15 @@ describe('rehearse', () => {
       'AfterAllowTestTraffic',
       'BeforeAllowTraffic',
       'AllowTraffic',
+      'AfterAllowTraffic',
       'Wait',
       'End',
     ];
     const positions = steps.map((step) => stdout.search(new RegExp(`\\d+\\.\\ds  ${step} `)));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(stdout.match(/reported Succeeded to CodeDeploy/g)).toHaveLength(2);
+    expect(stdout.match(/reported Succeeded to CodeDeploy/g)).toHaveLength(3);
+    expect(stdout).toMatch(/pass production watch \(GET \/\)/);
     expect(stdout).toContain('production -> v2 (green, tg-2)');
     expect(stdout).toMatch(
       /Deployment succeeded in [\d.]+ s: production serves v2 \(green, tg-2\)/,
@@ -448,8 +450,21 @@ describe('rehearse: traffic analysis', () => {
   it('--green flaky: the load probe fails on its error rate, exit 1', async () => {
     const { code, stdout } = await cli('rehearse', '--green', 'flaky', '--wait', '1');
     expect(code).toBe(1);
-    expect(stdout).toContain(
-      'check "green under load" failed: error rate 4.0 % (2 of 50), expected at most 2.0 %',
+    // every 20th answer is a 500, so any 50 samples hold at least 2: above the 1 % limit
+    expect(stdout).toMatch(
+      /check "green under load" failed: error rate \d+\.\d % \(\d of 50\), expected at most 1\.0 %/,
     );
+  });
+});
+
+describe('rehearse: the production watch', () => {
+  it('--green breaks-after-shift: the watch fails within seconds, production goes back to blue, exit 1', async () => {
+    const { code, stdout } = await cli('rehearse', '--green', 'breaks-after-shift', '--wait', '1');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /AfterAllowTraffic hook reported Failed: check "production watch" failed: production watch: 3 failures in a row \(last: status 500\), \d\.\d s into the window/,
+    );
+    expect(stdout).toContain('production -> v2 (green, tg-2)');
+    expect(stdout).toMatch(/production serves v1 \(blue, tg-1\)\n$/);
   });
 });

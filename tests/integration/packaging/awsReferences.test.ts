@@ -130,7 +130,13 @@ describe.each([
 
   it('allows every AWS call of every function under its own role (IAM simulator)', async () => {
     const functions = functionsOf(variant.resources);
-    expect(functions.map((f) => f.kind).sort()).toEqual(['alarm', 'ecsHook', 'hook', 'hook']);
+    expect(functions.map((f) => f.kind).sort()).toEqual([
+      'alarm',
+      'ecsHook',
+      'hook',
+      'hook',
+      'hook',
+    ]);
     expect(await deniedCalls(variant.resources, secrets, buckets)).toEqual([]);
   });
 
@@ -193,6 +199,7 @@ describe('the reference checks catch what a loopback endpoint cannot', () => {
     expect(await deniedCalls(hooks, [])).toEqual([
       'afterAllowTestTraffic: codedeploy:PutLifecycleEventHookExecutionStatus on *: ImplicitlyDenied (the hook reports its verdict)',
       'beforeAllowTraffic: codedeploy:PutLifecycleEventHookExecutionStatus on *: ImplicitlyDenied (the hook reports its verdict)',
+      'afterAllowTraffic: codedeploy:PutLifecycleEventHookExecutionStatus on *: ImplicitlyDenied (the hook reports its verdict)',
     ]);
   });
 

@@ -43,6 +43,7 @@ describe('sls package, dev stage defaults', () => {
     const functions = functionsOf(template);
     expect(functions.map((f) => f.Properties.FunctionName).sort()).toEqual([
       'CodeDeployHook_sample-website-dev-AfterAllowTestTraffic',
+      'CodeDeployHook_sample-website-dev-AfterAllowTraffic',
       'CodeDeployHook_sample-website-dev-AlarmRollback',
       'CodeDeployHook_sample-website-dev-BeforeAllowTraffic',
       'sample-website-dev-EcsLifecycleHook',
@@ -53,7 +54,7 @@ describe('sls package, dev stage defaults', () => {
       expect(f.Properties.Architectures).toEqual(['arm64']);
     }
     for (const f of functions.filter((fn) =>
-      /Allow(Test)?Traffic$/.test(String(fn.Properties.FunctionName)),
+      /(AfterAllowTestTraffic|BeforeAllowTraffic)$/.test(String(fn.Properties.FunctionName)),
     )) {
       expect(String(f.Properties.FunctionName).length).toBeLessThanOrEqual(64);
       expect(f.Properties.Runtime).toBe('nodejs24.x');
@@ -84,6 +85,7 @@ describe('sls package, dev stage defaults', () => {
     expect(logs?.Resource).toEqual([
       { 'Fn::GetAtt': ['AfterAllowTestTrafficLogGroup', 'Arn'] },
       { 'Fn::GetAtt': ['BeforeAllowTrafficLogGroup', 'Arn'] },
+      { 'Fn::GetAtt': ['AfterAllowTrafficLogGroup', 'Arn'] },
     ]);
   });
 
@@ -258,6 +260,7 @@ describe('sls package, alarm rollback', () => {
     expect(errors.map((a) => a.Properties.Dimensions)).toEqual([
       [{ Name: 'FunctionName', Value: { Ref: 'AfterAllowTestTrafficLambdaFunction' } }],
       [{ Name: 'FunctionName', Value: { Ref: 'BeforeAllowTrafficLambdaFunction' } }],
+      [{ Name: 'FunctionName', Value: { Ref: 'AfterAllowTrafficLambdaFunction' } }],
       [{ Name: 'FunctionName', Value: { Ref: 'EcsLifecycleHookLambdaFunction' } }],
       [{ Name: 'FunctionName', Value: { Ref: 'AlarmRollbackLambdaFunction' } }],
     ]);
@@ -394,6 +397,7 @@ describe('sls package refuses a stage that would break at deploy time', () => {
     expect(placed).toEqual({
       'CodeDeployHook_sample-website-private-AfterAllowTestTraffic': vpc,
       'CodeDeployHook_sample-website-private-BeforeAllowTraffic': vpc,
+      'CodeDeployHook_sample-website-private-AfterAllowTraffic': vpc,
       // the alarm function only talks to CodeDeploy: no VPC, no NAT needed
       'CodeDeployHook_sample-website-private-AlarmRollback': undefined,
       'sample-website-private-EcsLifecycleHook': vpc,

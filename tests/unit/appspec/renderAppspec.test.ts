@@ -13,6 +13,7 @@ const resolved = {
   hookNames: {
     afterAllowTestTraffic: 'CodeDeployHook_shop2-prod-AfterAllowTestTraffic',
     beforeAllowTraffic: 'CodeDeployHook_shop2-prod-BeforeAllowTraffic',
+    afterAllowTraffic: 'CodeDeployHook_shop2-prod-AfterAllowTraffic',
   },
   containerName: 'web',
   containerPort: 8080,
