@@ -185,8 +185,8 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
     attachLambdaContext(log, context);
     const started = performance.now();
     let response: EcsHookResponse;
-    const parsed = parseEcsHookEvent(event);
     try {
+      const parsed = parseEcsHookEvent(event);
       if (!parsed.ok) {
         response = failed(parsed.reason);
       } else {

@@ -6,9 +6,15 @@
  * another shape. The load on production is bounded by the schema (COMPARE_LIMITS).
  */
 import type { Prober } from './httpProbe';
-import { redactHeaders } from './redact';
 import type { CheckResult } from './runCheck';
-import { paceRequests, percent, type SampleStats, Tally } from './sampling';
+import {
+  paceRequests,
+  percent,
+  type SampleStats,
+  Tally,
+  templateRequest,
+  templateResult,
+} from './sampling';
 import type { CompareCheck } from './schema';
 import type { ResolvedHeaders } from './secrets';
 
@@ -96,12 +102,7 @@ export const runComparison = async (
   check: CompareCheck,
   headers: ResolvedHeaders,
 ): Promise<CheckResult> => {
-  const base = {
-    name: check.name,
-    method: check.method,
-    path: check.paths.join(' '),
-    requestHeaders: redactHeaders(headers.values, headers.secretHeaders),
-  };
+  const base = templateResult(check.name, check, headers);
   const productionUrl = ctx.productionUrl;
   if (!productionUrl) {
     return {
@@ -117,15 +118,11 @@ export const runComparison = async (
   const planned = Math.floor((check.ratePerSecond * check.durationMs) / 1000);
   const shapes = { green: new Map<string, unknown>(), blue: new Map<string, unknown>() };
   const started = performance.now();
-  const send = async (side: 'green' | 'blue', path: string) => {
+  const send = async (side: 'green' | 'blue', i: number) => {
+    const path = check.paths[i % check.paths.length] as string;
+    const url = side === 'green' ? ctx.baseUrl : productionUrl;
     const outcome = await ctx.prober.probe(
-      {
-        method: check.method,
-        url: (side === 'green' ? ctx.baseUrl : productionUrl) + path,
-        headers: headers.values,
-        body: check.body,
-        timeoutMs: check.timeoutMs ?? ctx.defaultTimeoutMs,
-      },
+      templateRequest(check, url, i, headers, ctx.defaultTimeoutMs),
       signal,
     );
     (side === 'green' ? green : blue).record(outcome, check.expect.status);
@@ -139,9 +136,8 @@ export const runComparison = async (
   };
   // Both sides at each tick, the one asked first alternating.
   await paceRequests({ ...check, planned }, signal, async (i) => {
-    const path = check.paths[i % check.paths.length] as string;
     const order = i % 2 === 0 ? (['green', 'blue'] as const) : (['blue', 'green'] as const);
-    await Promise.all(order.map((side) => send(side, path)));
+    await Promise.all(order.map((side) => send(side, i)));
   });
   const p = check.expect.percentile;
   const g = green.percentile(p);

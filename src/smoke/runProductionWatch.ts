@@ -7,9 +7,8 @@
 
 import { statusMatches } from './assertions';
 import type { Prober } from './httpProbe';
-import { redactHeaders } from './redact';
 import type { CheckResult } from './runCheck';
-import { paceRequests, percent, Tally } from './sampling';
+import { paceRequests, percent, Tally, templateRequest, templateResult } from './sampling';
 import type { WatchSettings } from './schema';
 import type { ResolvedHeaders } from './secrets';
 
@@ -25,12 +24,7 @@ export const runProductionWatch = async (
   watch: WatchSettings,
   headers: ResolvedHeaders,
 ): Promise<CheckResult> => {
-  const base = {
-    name: 'production watch',
-    method: watch.method,
-    path: watch.paths.join(' '),
-    requestHeaders: redactHeaders(headers.values, headers.secretHeaders),
-  };
+  const base = templateResult('production watch', watch, headers);
   const productionUrl = ctx.productionUrl;
   if (!productionUrl) {
     return {
@@ -54,13 +48,7 @@ export const runProductionWatch = async (
     signal,
     async (i) => {
       const outcome = await ctx.prober.probe(
-        {
-          method: watch.method,
-          url: productionUrl + (watch.paths[i % watch.paths.length] as string),
-          headers: headers.values,
-          body: watch.body,
-          timeoutMs: watch.timeoutMs ?? ctx.defaultTimeoutMs,
-        },
+        templateRequest(watch, productionUrl, i, headers, ctx.defaultTimeoutMs),
         signal,
       );
       if (outcome.kind === 'error' && outcome.budgetExhausted) return;

@@ -5,9 +5,15 @@
  * a failed sibling ends it early, and the reason carries the numbers reached so far.
  */
 import type { Prober } from './httpProbe';
-import { redactHeaders } from './redact';
 import type { CheckResult } from './runCheck';
-import { paceRequests, percent, type SampleStats, Tally } from './sampling';
+import {
+  paceRequests,
+  percent,
+  type SampleStats,
+  Tally,
+  templateRequest,
+  templateResult,
+} from './sampling';
 import type { SampledCheck } from './schema';
 import type { ResolvedHeaders } from './secrets';
 
@@ -50,24 +56,15 @@ export const runSampledCheck = async (
   const started = performance.now();
   await paceRequests({ ...check, planned }, signal, async (i) => {
     const outcome = await ctx.prober.probe(
-      {
-        method: check.method,
-        url: ctx.baseUrl + (check.paths[i % check.paths.length] as string),
-        headers: headers.values,
-        body: check.body,
-        timeoutMs: check.timeoutMs ?? ctx.defaultTimeoutMs,
-      },
+      templateRequest(check, ctx.baseUrl, i, headers, ctx.defaultTimeoutMs),
       signal,
     );
     tally.record(outcome, check.expect.status);
   });
   const stats = tally.finish(planned, performance.now() - started);
   const base = {
-    name: check.name,
-    method: check.method,
-    path: check.paths.join(' '),
+    ...templateResult(check.name, check, headers),
     attempts: stats.samples,
-    requestHeaders: redactHeaders(headers.values, headers.secretHeaders),
     ...(stats.p50Ms !== undefined && { latencyMs: stats.p50Ms }),
     sample: stats,
   };

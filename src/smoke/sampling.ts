@@ -6,8 +6,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { statusMatches } from './assertions';
-import type { ProbeOutcome } from './httpProbe';
+import type { ProbeOutcome, ProbeRequest } from './httpProbe';
+import { redactHeaders } from './redact';
 import type { StatusExpectation } from './schema';
+import type { ResolvedHeaders } from './secrets';
 
 export interface SampleStats {
   readonly planned: number;
@@ -112,3 +114,38 @@ export const paceRequests = async (
 };
 
 export const percent = (rate: number) => `${(rate * 100).toFixed(1)} %`;
+
+/** The request template of sampled, comparison and watch checks (schema's requestTemplate). */
+export interface RequestTemplate {
+  readonly method: string;
+  readonly paths: readonly string[];
+  readonly body?: unknown;
+  readonly timeoutMs?: number;
+}
+
+/** Request `i` of a stream against `baseUrl`: paths are taken in turn. */
+export const templateRequest = (
+  template: RequestTemplate,
+  baseUrl: string,
+  i: number,
+  headers: ResolvedHeaders,
+  defaultTimeoutMs: number,
+): ProbeRequest => ({
+  method: template.method,
+  url: baseUrl + (template.paths[i % template.paths.length] as string),
+  headers: headers.values,
+  body: template.body,
+  timeoutMs: template.timeoutMs ?? defaultTimeoutMs,
+});
+
+/** The fields every stream check's result shares. */
+export const templateResult = (
+  name: string,
+  template: RequestTemplate,
+  headers: ResolvedHeaders,
+) => ({
+  name,
+  method: template.method,
+  path: template.paths.join(' '),
+  requestHeaders: redactHeaders(headers.values, headers.secretHeaders),
+});

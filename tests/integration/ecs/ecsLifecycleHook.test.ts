@@ -224,6 +224,17 @@ describe('ECS lifecycle hook', () => {
     expect(response.hookDetails?.reason).toMatch(/^malformed ECS lifecycle hook event: /);
   });
 
+  it('an event whose fields throw when read still answers FAILED', async () => {
+    const { invoke } = await setUp();
+    const hostile = Object.defineProperty({}, 'executionId', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
+    expect((await invoke(hostile)).hookStatus).toBe('FAILED');
+  });
+
   it('a configuration error and a crash answer FAILED too', async () => {
     const world = await LoopbackDeployment.start();
     running.push(world);
