@@ -16,11 +16,21 @@ import { createEcsGreenDiscovery, type EcsGreenDiscovery } from '../discovery/di
 import { DiscoveryError, describeError } from '../errors';
 import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
 import { parseBaseUrl } from '../smoke/baseUrl';
+import type { WatchProgress } from '../smoke/runProductionWatch';
 import { runSmokeSuite } from '../smoke/runSmokeSuite';
-import { checksForHook, comparisonsForHook, type Suite, sampledForHook } from '../smoke/schema';
+import { runWatchSlice } from '../smoke/runWatchSlice';
+import {
+  checksForHook,
+  comparisonsForHook,
+  type Suite,
+  sampledForHook,
+  type WatchSettings,
+  watchForHook,
+} from '../smoke/schema';
 import { withDeadline } from '../time/deadline';
 import { type EcsHookEvent, parseEcsHookEvent } from './parseEcsHookEvent';
 import { budgetSpent, readinessStateOf } from './readinessState';
+import { watchDetailsOf, watchProgressOf } from './watchState';
 
 export type HookStatus = 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
 
@@ -98,10 +108,12 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
   ): Promise<EcsHookResponse> => {
     if (configError || !suite || !settings) return failed(configError ?? 'no configuration');
     const stage = event.lifecycleStage;
+    const watch = watchForHook(suite, stage);
     const selected =
       checksForHook(suite, stage).length +
       sampledForHook(suite, stage).length +
-      comparisonsForHook(suite, stage).length;
+      comparisonsForHook(suite, stage).length +
+      (watch ? 1 : 0);
     if (selected === 0) {
       log.info('No checks for this stage in the suite: SUCCEEDED', { stage });
       return { hookStatus: 'SUCCEEDED' };
@@ -121,6 +133,8 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
     if (override && !override.ok) return failed(override.problem);
     const overrideUrl = override?.url ?? settings.testListenerUrl;
     const activeSuite = suite;
+    const watching = watch && watchProgressOf(event.hookDetails);
+    const deadlineAt = performance.now() + budgetMs;
 
     return withDeadline(budgetMs, undefined, async ({ signal }) => {
       if (activeSuite.ecs.skipOnServiceCreation && (await isServiceCreation(event, signal))) {
@@ -139,6 +153,8 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
         baseUrl: green.baseUrl,
         ...(green.routing && { routing: green.routing }),
       });
+      // The checks run once, in the first invocation; later ones carry on watching.
+      if (watch && watching) return watchSlice(watch, watching, green.productionUrl, signal);
       const result = await runSmokeSuite({
         suite: activeSuite,
         hook: stage,
@@ -151,12 +167,15 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
         ...(green.testHeader && {
           defaultHeaders: { [green.testHeader.name]: green.testHeader.value },
         }),
+        watchProduction: false,
         onProgress: (p) => {
           if (p.type === 'check') log.info('Smoke check', { ...p.result });
         },
       });
-      if (result.verdict === 'Succeeded')
+      if (result.verdict === 'Succeeded') {
+        if (watch) return watchSlice(watch, undefined, green.productionUrl, signal);
         return { hookStatus: 'SUCCEEDED' } satisfies EcsHookResponse;
+      }
       if (result.readiness?.waiting) {
         const attempts = state.readinessAttempts + 1;
         if (budgetSpent(state, now())) {
@@ -176,6 +195,43 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
       }
       return failed(result.reason ?? 'the suite failed');
     });
+
+    /** One slice of the production watch, as long as this invocation's budget allows. */
+    async function watchSlice(
+      settings: WatchSettings,
+      progress: WatchProgress | undefined,
+      productionUrl: string | undefined,
+      signal: AbortSignal,
+    ): Promise<EcsHookResponse> {
+      // A request fired at the slice's end must finish before the deadline.
+      const requestMs = settings.timeoutMs ?? activeSuite.timeoutMs;
+      const roomMs = deadlineAt - performance.now() - requestMs - RETURN_MARGIN_MS;
+      const outcome = await runWatchSlice({
+        suite: activeSuite,
+        watch: settings,
+        ...(productionUrl && { productionUrl }),
+        budget: signal,
+        slice: {
+          ...(progress && { progress }),
+          maxSliceMs: Math.max(0, Math.min(activeSuite.ecs.watchSliceMs, roomMs)),
+          now: () => now().getTime(),
+        },
+      });
+      log.info('Production watch slice', { ...outcome.result, total: outcome.progress.samples });
+      if (!outcome.result.passed) return failed(outcome.result.reason ?? 'production watch failed');
+      if (outcome.windowOver) {
+        log.info('Production watch: the window ended clean', {
+          samples: outcome.progress.samples,
+          errors: outcome.progress.errors,
+        });
+        return { hookStatus: 'SUCCEEDED' };
+      }
+      return {
+        hookStatus: 'IN_PROGRESS',
+        callBackDelay: activeSuite.ecs.watchCallBackDelaySeconds,
+        hookDetails: { watch: watchDetailsOf(outcome.progress) },
+      };
+    }
   };
 
   return async (

@@ -192,7 +192,6 @@ export const createHookHandler = (
           hook,
           baseUrl,
           ...(productionUrl && { productionUrl }),
-          watchProduction: hook === 'AfterAllowTraffic',
           budget: signal,
           facts,
           ...(options.readSecret && { readSecret: options.readSecret }),

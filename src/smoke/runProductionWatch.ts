@@ -1,8 +1,12 @@
 /**
  * The production watch: once green serves production, sample the production listener at a low
  * rate for a window, and fail as soon as a sustained failure shows (N failures in a row, or an
- * error rate over the last M requests), which makes CodeDeploy roll back at once instead of
+ * error rate over the last M requests), which makes the controller roll back at once instead of
  * waiting minutes for an alarm's periods. A clean window passes.
+ *
+ * The window may be watched in slices (ECS: one slice per invocation, IN_PROGRESS in between):
+ * a slice starts from the progress the last one ended with, so the streak and the sliding window
+ * carry over, and the window is measured on the wall clock from its start.
  */
 
 import { statusMatches } from './assertions';
@@ -19,36 +23,79 @@ export interface WatchContext {
   readonly defaultTimeoutMs: number;
 }
 
+/** Where a watch stands between slices. */
+export interface WatchProgress {
+  /** When the window started (epoch ms, wall clock: slices run in different processes). */
+  readonly startedAt: number;
+  readonly samples: number;
+  readonly errors: number;
+  readonly consecutive: number;
+  /** The last `slidingWindow` outcomes, oldest first; true is a good answer. */
+  readonly recent: readonly boolean[];
+}
+
+export interface WatchSlice {
+  /** Where to pick up; a new window when absent. */
+  readonly progress?: WatchProgress;
+  /** Watch at most this long now (the rest of the window by default). */
+  readonly maxSliceMs?: number;
+  readonly now?: () => number;
+}
+
+export interface WatchOutcome {
+  readonly result: CheckResult;
+  readonly progress: WatchProgress;
+  /** The window is over: a passing result is the final verdict. */
+  readonly windowOver: boolean;
+}
+
+export const newWatchProgress = (now: number): WatchProgress => ({
+  startedAt: now,
+  samples: 0,
+  errors: 0,
+  consecutive: 0,
+  recent: [],
+});
+
 export const runProductionWatch = async (
   ctx: WatchContext,
   watch: WatchSettings,
   headers: ResolvedHeaders,
-): Promise<CheckResult> => {
+  slice: WatchSlice = {},
+): Promise<WatchOutcome> => {
+  const now = slice.now ?? Date.now;
+  const start = slice.progress ?? newWatchProgress(now());
   const base = templateResult('production watch', watch, headers);
   const productionUrl = ctx.productionUrl;
   if (!productionUrl) {
     return {
-      ...base,
-      passed: false,
-      attempts: 0,
-      reason: 'production watch: no production URL (discovery gives it)',
+      result: {
+        ...base,
+        passed: false,
+        attempts: 0,
+        reason: 'production watch: no production URL (discovery gives it)',
+      },
+      progress: start,
+      windowOver: true,
     };
   }
+  const leftMs = start.startedAt + watch.windowMs - now();
+  const sliceMs = Math.max(0, Math.min(leftMs, slice.maxSliceMs ?? leftMs));
   const tally = await Tally.create();
   const stop = new AbortController();
   const signal = AbortSignal.any([ctx.budget, stop.signal]);
-  const planned = Math.floor((watch.ratePerSecond * watch.windowMs) / 1000);
-  const recent: boolean[] = [];
-  let consecutive = 0;
+  const planned = Math.floor((watch.ratePerSecond * sliceMs) / 1000);
+  const recent = [...start.recent];
+  let consecutive = start.consecutive;
   let failure: string | undefined;
   let last = '';
-  const started = performance.now();
+  const sliceStarted = performance.now();
   await paceRequests(
     { planned, ratePerSecond: watch.ratePerSecond, concurrency: 2 },
     signal,
     async (i) => {
       const outcome = await ctx.prober.probe(
-        templateRequest(watch, productionUrl, i, headers, ctx.defaultTimeoutMs),
+        templateRequest(watch, productionUrl, start.samples + i, headers, ctx.defaultTimeoutMs),
         signal,
       );
       if (outcome.kind === 'error' && outcome.budgetExhausted) return;
@@ -61,7 +108,7 @@ export const runProductionWatch = async (
       recent.push(ok);
       if (recent.length > watch.expect.slidingWindow) recent.shift();
       const errors = recent.filter((r) => !r).length;
-      const after = `${((performance.now() - started) / 1000).toFixed(1)} s into the window`;
+      const after = `${((now() - start.startedAt) / 1000).toFixed(1)} s into the window`;
       if (!failure && consecutive >= watch.expect.maxConsecutiveFailures) {
         failure = `production watch: ${consecutive} failures in a row (last: ${last}), ${after}`;
       } else if (
@@ -74,15 +121,29 @@ export const runProductionWatch = async (
       if (failure) stop.abort();
     },
   );
-  const stats = tally.finish(planned, performance.now() - started);
+  const stats = tally.finish(planned, performance.now() - sliceStarted);
+  const progress: WatchProgress = {
+    startedAt: start.startedAt,
+    samples: start.samples + stats.samples,
+    errors: start.errors + stats.errors,
+    consecutive,
+    recent,
+  };
   const result = { ...base, attempts: stats.samples, sample: stats };
-  if (failure) return { ...result, passed: false, reason: failure };
+  const windowOver = now() >= start.startedAt + watch.windowMs || sliceMs >= leftMs;
+  if (failure) {
+    return { result: { ...result, passed: false, reason: failure }, progress, windowOver: true };
+  }
   if (ctx.budget.aborted) {
     return {
-      ...result,
-      passed: false,
-      reason: `production watch: the time budget ran out ${stats.samples} requests into a ${watch.windowMs / 1000} s window; raise the function timeout or shorten watch.windowMs`,
+      result: {
+        ...result,
+        passed: false,
+        reason: `production watch: the time budget ran out ${progress.samples} requests into a ${watch.windowMs / 1000} s window; raise the function timeout or shorten watch.windowMs`,
+      },
+      progress,
+      windowOver: true,
     };
   }
-  return { ...result, passed: true };
+  return { result: { ...result, passed: true }, progress, windowOver };
 };

@@ -21,6 +21,7 @@ import {
   type SampledCheck,
   type Suite,
   sampledForHook,
+  watchForHook,
 } from './schema';
 import {
   awsSecretReader,
@@ -66,7 +67,10 @@ export interface SuiteRunOptions {
   readonly gateAttempts?: number;
   /** Blue: the production listener, for comparisons (and green's, for the production watch). */
   readonly productionUrl?: string;
-  /** Run the suite's production watch after the checks (the AfterAllowTraffic hook). */
+  /**
+   * Run the suite's production watch after the checks, at the stages that have one (the whole
+   * window: AfterAllowTraffic). The ECS adapter watches in slices with runWatchSlice instead.
+   */
   readonly watchProduction?: boolean;
   /** Sent with every request unless the check sets the header (Service Connect test traffic). */
   readonly defaultHeaders?: Readonly<Record<string, string>>;
@@ -79,6 +83,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
   const checks = checksForHook(suite, hook);
   const sampled = sampledForHook(suite, hook);
   const comparisons = comparisonsForHook(suite, hook);
+  const watch = options.watchProduction === false ? undefined : watchForHook(suite, hook);
   const finish = (fields: Partial<SuiteResult> & Pick<SuiteResult, 'verdict' | 'checks'>) => ({
     suite: suite.name,
     hook,
@@ -92,8 +97,9 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
   let readinessHeaders: ResolvedHeaders;
   let sampledHeaders: Map<SampledCheck, ResolvedHeaders>;
   let compareHeaders: Map<CompareCheck, ResolvedHeaders>;
+  let watchHeaders: ResolvedHeaders;
   try {
-    [headers, readinessHeaders, sampledHeaders, compareHeaders] = await Promise.all([
+    [headers, readinessHeaders, sampledHeaders, compareHeaders, watchHeaders] = await Promise.all([
       Promise.all(
         checks.map(async (c) => [c, await resolveHeaders(c.headers, readSecret, budget)] as const),
       ).then((entries) => new Map(entries)),
@@ -106,6 +112,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
           async (c) => [c, await resolveHeaders(c.headers, readSecret, budget)] as const,
         ),
       ).then((entries) => new Map(entries)),
+      resolveHeaders(watch?.headers ?? {}, readSecret, budget),
     ]);
   } catch (error) {
     return finish({ verdict: 'Failed', reason: (error as Error).message, checks: [] });
@@ -183,16 +190,15 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
       onProgress?.({ type: 'check', result });
       results.push(result);
     }
-    if (options.watchProduction && suite.watch && !failFast.signal.aborted) {
-      const watchHeaders = await resolveHeaders(suite.watch.headers, readSecret, budget);
-      const result = await runProductionWatch(
+    if (watch && !failFast.signal.aborted) {
+      const { result } = await runProductionWatch(
         {
           prober,
           ...(options.productionUrl && { productionUrl: options.productionUrl }),
           budget,
           defaultTimeoutMs: suite.timeoutMs,
         },
-        suite.watch,
+        watch,
         watchHeaders,
       );
       onProgress?.({ type: 'check', result });

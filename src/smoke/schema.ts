@@ -38,7 +38,13 @@ export const SUITE_DEFAULTS = {
   timeoutMs: 5_000,
   retry: { attempts: 3, backoffMs: 250, maxBackoffMs: 2_000 },
   readiness: { budgetMs: 60_000, intervalMs: 500, maxIntervalMs: 5_000 },
-  ecs: { overallBudgetMs: 600_000, callBackDelaySeconds: 10, skipOnServiceCreation: false },
+  ecs: {
+    overallBudgetMs: 600_000,
+    callBackDelaySeconds: 10,
+    skipOnServiceCreation: false,
+    watchSliceMs: 40_000,
+    watchCallBackDelaySeconds: 1,
+  },
 } as const;
 
 const positiveInt = () => z.int().check(z.positive());
@@ -258,6 +264,19 @@ const ecsSettings = z.strictObject({
   ),
   /** At a service's first deployment (no other revision), return SUCCEEDED without checks. */
   skipOnServiceCreation: z._default(z.boolean(), SUITE_DEFAULTS.ecs.skipOnServiceCreation),
+  /**
+   * The production watch at POST_PRODUCTION_TRAFFIC_SHIFT runs in slices of this length, one per
+   * invocation (it must fit the function's timeout with the discovery and a request's timeout)…
+   */
+  watchSliceMs: z._default(
+    milliseconds().check(z.maximum(840_000, 'at most 14 minutes: it must fit the Lambda')),
+    SUITE_DEFAULTS.ecs.watchSliceMs,
+  ),
+  /** …with this pause between slices, when nothing watches production. */
+  watchCallBackDelaySeconds: z._default(
+    positiveInt().check(z.maximum(900)),
+    SUITE_DEFAULTS.ecs.watchCallBackDelaySeconds,
+  ),
 });
 
 const readiness = z.strictObject({
@@ -419,7 +438,7 @@ const watch = z.strictObject({
       maxConsecutiveFailures: z._default(positiveInt(), 3),
       /** Or an error rate above this over the last `slidingWindow` requests. */
       maxErrorRate: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.25),
-      slidingWindow: z._default(positiveInt(), 20),
+      slidingWindow: z._default(positiveInt().check(z.maximum(1000, 'at most 1000 requests')), 20),
     }),
     {},
   ),
@@ -441,7 +460,7 @@ export const suiteSchema = z
     sampled: z._default(z.array(sampled), []),
     /** Green against blue: run after the checks pass, one at a time. */
     compare: z._default(z.array(compare), []),
-    /** The production watch, run by the AfterAllowTraffic hook after its checks pass. */
+    /** The production watch: AfterAllowTraffic, or POST_PRODUCTION_TRAFFIC_SHIFT in slices. */
     watch: z.optional(watch),
     /** Which checks run in which hook; a hook not listed runs every check. */
     hooks: z._default(
@@ -525,6 +544,16 @@ export const sampledForHook = (suite: Suite, hook: HookName): SampledCheck[] =>
 /** The comparisons a hook runs, chosen the same way. */
 export const comparisonsForHook = (suite: Suite, hook: HookName): CompareCheck[] =>
   selectForHook(suite, hook, suite.compare);
+
+/** The stages where green serves production and the suite's `watch:` runs. */
+export const WATCH_STAGES: readonly HookName[] = [
+  'AfterAllowTraffic',
+  'POST_PRODUCTION_TRAFFIC_SHIFT',
+];
+
+/** The suite's production watch, if this hook runs it. */
+export const watchForHook = (suite: Suite, hook: HookName): WatchSettings | undefined =>
+  WATCH_STAGES.includes(hook) ? suite.watch : undefined;
 
 const selectForHook = <T extends { name: string }>(suite: Suite, hook: HookName, all: T[]): T[] => {
   const selected = suite.hooks[hook];

@@ -3,7 +3,10 @@
 import type { Suite, SuiteInput } from '../../src/smoke/schema';
 import { validateSuite } from '../../src/smoke/validateSuite';
 
-export const suiteOf = (input: Partial<SuiteInput> & Pick<SuiteInput, 'checks'>): Suite =>
+/** A suite for tests: any fields, with a name filled in. */
+export type TestSuiteInput = Partial<SuiteInput> & Pick<SuiteInput, 'checks'>;
+
+export const suiteOf = (input: TestSuiteInput): Suite =>
   validateSuite({ name: 'test-suite', ...input }, 'test');
 
 /** Three checks against the sample app, fast retries, no readiness gate. */

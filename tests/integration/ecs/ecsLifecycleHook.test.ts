@@ -4,64 +4,36 @@
  * across invocations, the rollback re-invocation, and events that are not what ECS sends.
  */
 import { createEcsHookHandler, type EcsHookResponse } from '../../../src/ecs/createEcsHookHandler';
-import { LoopbackDeployment } from '../../../src/local/loopbackDeployment';
 import type { SuiteInput } from '../../../src/smoke/schema';
+import { startEcsHookWorld, stopEcsWorlds } from '../../helpers/ecsHook';
 import { captureLog, contextWithDeadline } from '../../helpers/lambda';
-import { suiteOf } from '../../helpers/suites';
+import { suiteOf, type TestSuiteInput } from '../../helpers/suites';
 
 jest.setTimeout(30_000);
 
-const saved = { ...process.env };
-const running: LoopbackDeployment[] = [];
-afterEach(async () => {
-  process.env = { ...saved };
-  await Promise.all(running.splice(0).map((w) => w.stop()));
+afterEach(stopEcsWorlds);
+
+const suite = (overrides: Partial<SuiteInput> = {}): TestSuiteInput => ({
+  retry: { attempts: 2, backoffMs: 20, maxBackoffMs: 50 },
+  readiness: { path: '/', intervalMs: 50, timeoutMs: 500 },
+  ecs: { callBackDelaySeconds: 1, overallBudgetMs: 10_000 },
+  checks: [
+    { name: 'home', path: '/' },
+    {
+      name: 'version',
+      path: '/version',
+      expect: { json: [{ path: 'version', equals: '{{container.sample-website.imageTag}}' }] },
+    },
+  ],
+  hooks: { POST_TEST_TRAFFIC_SHIFT: ['home', 'version'], TEST_TRAFFIC_SHIFT: ['home'] },
+  ...overrides,
 });
 
-const suite = (overrides: Partial<SuiteInput> = {}) =>
-  suiteOf({
-    retry: { attempts: 2, backoffMs: 20, maxBackoffMs: 50 },
-    readiness: { path: '/', intervalMs: 50, timeoutMs: 500 },
-    ecs: { callBackDelaySeconds: 1, overallBudgetMs: 10_000 },
-    checks: [
-      { name: 'home', path: '/' },
-      {
-        name: 'version',
-        path: '/version',
-        expect: { json: [{ path: 'version', equals: '{{container.sample-website.imageTag}}' }] },
-      },
-    ],
-    hooks: { POST_TEST_TRAFFIC_SHIFT: ['home', 'version'], TEST_TRAFFIC_SHIFT: ['home'] },
-    ...overrides,
-  });
-
-let counter = 0;
-const setUp = async (
-  worldOptions: Parameters<typeof LoopbackDeployment.start>[0] = {},
+const setUp = (
+  worldOptions: Parameters<typeof startEcsHookWorld>[1] = {},
   suiteOverrides: Partial<SuiteInput> = {},
   env: Record<string, string> = {},
-) => {
-  const world = await LoopbackDeployment.start(worldOptions);
-  running.push(world);
-  Object.assign(process.env, world.awsEnv());
-  const log = captureLog();
-  const handler = createEcsHookHandler(() => suite(suiteOverrides), { env, log });
-  const deployment = world.world.startServiceDeployment();
-  const event = (stage: string, extra: Record<string, unknown> = {}) => ({
-    executionId: `exec-${++counter}`,
-    lifecycleStage: stage,
-    resourceArn: deployment.arn,
-    executionDetails: {
-      serviceArn: world.world.serviceArn,
-      targetServiceRevisionArn: world.world.greenRevisionArn,
-      testTrafficWeights: {},
-      productionTrafficWeights: {},
-    },
-    ...extra,
-  });
-  const invoke = (e: unknown): Promise<EcsHookResponse> => handler(e, contextWithDeadline(15_000));
-  return { world, invoke, event, log, deployment };
-};
+) => startEcsHookWorld(suite(suiteOverrides), worldOptions, env);
 
 describe('ECS lifecycle hook', () => {
   it('SUCCEEDED for a healthy green behind the test listener rule, with the routing proof and facts', async () => {
@@ -236,9 +208,7 @@ describe('ECS lifecycle hook', () => {
   });
 
   it('a configuration error and a crash answer FAILED too', async () => {
-    const world = await LoopbackDeployment.start();
-    running.push(world);
-    Object.assign(process.env, world.awsEnv());
+    const { world } = await setUp();
     const broken = createEcsHookHandler(
       () => {
         throw new Error('config/suites/default.yaml:3: checks: too small');
@@ -254,7 +224,7 @@ describe('ECS lifecycle hook', () => {
     expect((await broken(e, contextWithDeadline(5_000))).hookDetails?.reason).toMatch(
       /^Invalid configuration/,
     );
-    const crashing = createEcsHookHandler(() => suite(), {
+    const crashing = createEcsHookHandler(() => suiteOf(suite()), {
       log: captureLog(),
       discovery: async () => {
         throw new TypeError('boom');

@@ -1,5 +1,7 @@
 /** The production watch on loopback: a clean window passes; a green that breaks fails within seconds. */
+import { newWatchProgress } from '../../../src/smoke/runProductionWatch';
 import { runSmokeSuite } from '../../../src/smoke/runSmokeSuite';
+import { runWatchSlice } from '../../../src/smoke/runWatchSlice';
 import type { SuiteInput } from '../../../src/smoke/schema';
 import { startApp } from '../../helpers/localServers';
 import { suiteOf } from '../../helpers/suites';
@@ -68,5 +70,76 @@ describe('production watch', () => {
       budget: AbortSignal.timeout(5_000),
     });
     expect(result.reason).toMatch(/production watch: no production URL/);
+  });
+});
+
+describe('production watch in slices (ECS: one slice per invocation)', () => {
+  const sliceOf = (
+    productionUrl: string,
+    slice: Parameters<typeof runWatchSlice>[0]['slice'],
+    settings: Partial<NonNullable<SuiteInput['watch']>> = {},
+  ) => {
+    const suite = suiteOf({
+      checks: [{ name: 'home', path: '/' }],
+      watch: { paths: ['/'], ratePerSecond: 5, windowMs: 3_000, ...settings },
+    });
+    return runWatchSlice({
+      suite,
+      watch: suite.watch as NonNullable<typeof suite.watch>,
+      productionUrl,
+      budget: AbortSignal.timeout(10_000),
+      slice,
+    });
+  };
+
+  it('a slice shorter than the window passes without ending it; the last slice ends it', async () => {
+    const app = await startApp();
+    const first = await sliceOf(app.url, { maxSliceMs: 500 });
+    expect(first.result.passed).toBe(true);
+    expect(first.windowOver).toBe(false);
+    expect(first.progress.samples).toBe(2);
+    const second = await sliceOf(app.url, { progress: first.progress });
+    expect(second.windowOver).toBe(true);
+    expect(second.progress.startedAt).toBe(first.progress.startedAt);
+    // The window is wall-clock time from its start, not the sum of the slices.
+    expect(second.progress.samples).toBeGreaterThanOrEqual(13);
+    expect(second.progress.samples).toBeLessThanOrEqual(16);
+  });
+
+  it('carries the failure streak across slices: two failures, then one more, fail at once', async () => {
+    const app = await startApp({ behaviour: 'broken' });
+    const progress = {
+      ...newWatchProgress(Date.now()),
+      samples: 12,
+      errors: 2,
+      consecutive: 2,
+      recent: [true, false, false],
+    };
+    const outcome = await sliceOf(app.url, { progress }, { windowMs: 60_000 });
+    expect(outcome.result.reason).toMatch(/^production watch: 3 failures in a row/);
+    expect(outcome.result.attempts).toBe(1);
+    expect(outcome.progress).toMatchObject({ samples: 13, errors: 3, consecutive: 3 });
+  });
+
+  it('carries the sliding window across slices', async () => {
+    const app = await startApp({ behaviour: 'broken' });
+    const recent = [true, true, false, true, false, true, false, true, false];
+    const progress = { ...newWatchProgress(Date.now()), samples: 9, errors: 4, recent };
+    const outcome = await sliceOf(
+      app.url,
+      { progress },
+      { windowMs: 60_000, expect: { maxConsecutiveFailures: 5, slidingWindow: 10 } },
+    );
+    // 5 of the last 10 failed: 50 % > 25 %, on the first request of the slice.
+    expect(outcome.result.reason).toMatch(/error rate 50\.0 % over the last 10 requests/);
+    expect(outcome.result.attempts).toBe(1);
+  });
+
+  it('a window already over sends nothing and passes', async () => {
+    const app = await startApp();
+    const progress = newWatchProgress(Date.now() - 3_500);
+    const outcome = await sliceOf(app.url, { progress });
+    expect(outcome).toMatchObject({ windowOver: true, result: { passed: true, attempts: 0 } });
+    expect(app.paths).toEqual([]);
   });
 });

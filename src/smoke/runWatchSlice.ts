@@ -1,0 +1,43 @@
+/**
+ * One slice of the production watch on its own, for a controller that watches across
+ * invocations (ECS: IN_PROGRESS between slices). The checks ran in the first invocation; a slice
+ * only samples production, with the watch's own headers (never green's test-traffic header).
+ */
+import { createProber } from './httpProbe';
+import { runProductionWatch, type WatchOutcome, type WatchSlice } from './runProductionWatch';
+import type { Suite, WatchSettings } from './schema';
+import { awsSecretReader, resolveHeaders, type SecretReader } from './secrets';
+
+export interface WatchSliceOptions {
+  readonly suite: Suite;
+  readonly watch: WatchSettings;
+  readonly productionUrl?: string;
+  readonly budget: AbortSignal;
+  readonly slice: WatchSlice;
+  readonly readSecret?: SecretReader;
+}
+
+export const runWatchSlice = async (options: WatchSliceOptions): Promise<WatchOutcome> => {
+  const { suite, watch, budget } = options;
+  const headers = await resolveHeaders(
+    watch.headers,
+    options.readSecret ?? awsSecretReader,
+    budget,
+  );
+  const prober = createProber(suite.tls);
+  try {
+    return await runProductionWatch(
+      {
+        prober,
+        ...(options.productionUrl && { productionUrl: options.productionUrl }),
+        budget,
+        defaultTimeoutMs: suite.timeoutMs,
+      },
+      watch,
+      headers,
+      options.slice,
+    );
+  } finally {
+    prober.close();
+  }
+};
