@@ -58,6 +58,13 @@ export const greenApp = (green: GreenBehaviour, startupMs: number): Partial<Samp
   }
 };
 
+/** `--green breaks-after-shift`: healthy until production moves to it, then it answers 500. */
+export const breakIfAsked = (green: GreenBehaviour, world: LoopbackDeployment): void => {
+  if (green === 'breaks-after-shift') {
+    setTimeout(() => world.greenApp.setBehaviour('broken'), 500).unref();
+  }
+};
+
 export interface RehearsalOptions {
   readonly suite: Suite;
   readonly green: GreenBehaviour;
@@ -216,10 +223,7 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
         detail: 'production listener now routes to green',
       });
       showListeners();
-      if (options.green === 'breaks-after-shift') {
-        // Healthy until production moves to it; then it starts answering 500.
-        setTimeout(() => world.greenApp.setBehaviour('broken'), 500).unref();
-      }
+      breakIfAsked(options.green, world);
       const watchFailed = await runHook('AfterAllowTraffic');
       if (watchFailed) return rollBack(watchFailed);
 

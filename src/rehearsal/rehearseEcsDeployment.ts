@@ -16,6 +16,7 @@ import type { EcsStage } from '../smoke/schema';
 import {
   ALARM_NAME,
   BLUE_LATENCY_MS,
+  breakIfAsked,
   greenApp,
   type RehearsalOptions,
   type RehearsalResult,
@@ -183,6 +184,7 @@ export const rehearseEcsDeployment = async (
         if (step.stage === 'PRODUCTION_TRAFFIC_SHIFT') {
           world.route('production', 'green');
           showListeners();
+          breakIfAsked(options.green, world);
         }
         if (!step.hook) continue;
         const weights =

@@ -467,4 +467,21 @@ describe('rehearse: the production watch', () => {
     expect(stdout).toContain('production -> v2 (green, tg-2)');
     expect(stdout).toMatch(/production serves v1 \(blue, tg-1\)\n$/);
   });
+
+  it('--controller ecs --green breaks-after-shift: POST_PRODUCTION_TRAFFIC_SHIFT answers FAILED and ECS rolls back', async () => {
+    const { code, stdout } = await cli(
+      'rehearse',
+      '--controller',
+      'ecs',
+      '--green',
+      'breaks-after-shift',
+      '--wait',
+      '1',
+    );
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /POST_PRODUCTION_TRAFFIC_SHIFT answered FAILED \(production watch: 3 failures in a row \(last: status 500\), \d\.\d s into the window\)/,
+    );
+    expect(stdout).toMatch(/production serves v1 \(blue, tg-1\)\n$/);
+  });
 });
