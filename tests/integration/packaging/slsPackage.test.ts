@@ -187,6 +187,57 @@ describe('sls package, the ECS native lifecycle hook', () => {
   });
 });
 
+describe('sls package, the production watch', () => {
+  it('the packaged afterAllowTraffic reports Failed within 5 s of production answering 500, Succeeded after a clean window', async () => {
+    const dir = copyProject();
+    const suiteFile = join(dir, 'config', 'suites', 'default.yaml');
+    // The default rate (2/s) and streak (3), a short window for the test.
+    writeFileSync(
+      suiteFile,
+      readFileSync(suiteFile, 'utf8').replace(
+        '\nhooks:\n',
+        '\nwatch:\n  paths: [/]\n  windowMs: 6000\n\nhooks:\n  AfterAllowTraffic: [home page]\n',
+      ),
+    );
+    const result = await slsPackage(dir, ['--stage', 'dev']);
+    if (!result.template) throw new Error(`sls package failed:\n${result.output}`);
+    const artifact = await extractArtifact(dir, 'afterAllowTraffic');
+    const saved = { ...process.env };
+    const world = await LoopbackDeployment.start();
+    world.route('test', 'green');
+    world.route('production', 'green');
+    Object.assign(process.env, world.awsEnv(), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    try {
+      const { handler } = require(join(artifact, 'handlers', 'afterAllowTraffic.js'));
+      const invoke = (id: string) =>
+        handler(
+          { DeploymentId: world.startDeployment(), LifecycleEventHookExecutionId: id },
+          contextWithDeadline(60_000),
+        );
+      let started = performance.now();
+      expect((await invoke('clean')).status).toBe('Succeeded');
+      expect(performance.now() - started).toBeGreaterThanOrEqual(5_500); // the whole window
+      expect(world.codeDeploy.hookStatuses.get('clean')).toBe('Succeeded');
+
+      let brokeAt = 0;
+      setTimeout(() => {
+        world.greenApp.setBehaviour('broken');
+        brokeAt = performance.now();
+      }, 1_000);
+      started = performance.now();
+      const verdict = await invoke('breaks');
+      const reportedAt = performance.now();
+      expect(verdict.status).toBe('Failed');
+      expect(world.codeDeploy.hookStatuses.get('breaks')).toBe('Failed');
+      expect(brokeAt).toBeGreaterThan(started);
+      expect(reportedAt - brokeAt).toBeLessThan(5_000);
+    } finally {
+      process.env = saved;
+      await world.stop();
+    }
+  });
+});
+
 describe('sls package, alarm rollback', () => {
   let template: CloudFormationTemplate;
   const resourcesOf = (type: string) =>
