@@ -4,7 +4,8 @@
  * Measures what users of this product feel, each figure next to a reference measured in the
  * same run on loopback, so ratios hold on a noisy shared machine: verdict time (healthy green),
  * detection time (broken and dead green), the report against a hanging green's deadline,
- * alarm-to-stop, keep-alive, the ECS hook's billed time while green starts, cold start against a
+ * alarm-to-stop, keep-alive, the ECS hook's billed time while green starts, the production watch's
+ * detection time, the comparison's false failures and detection rate, cold start against a
  * hand-written hook, artifact size and peak memory. Not a test: it exits non-zero only when it could not measure.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,12 +15,14 @@ import { parseArgs } from 'node:util';
 import { LocalCodeDeployEndpoint } from '../src/local/codeDeployEndpoint';
 import { benchAlarm } from './bench/alarmFigures';
 import { benchArtifacts, benchMemory } from './bench/artifacts';
+import { benchComparison } from './bench/comparisonFigures';
 import { benchDiscovery } from './bench/discoveryFigure';
 import { benchEcsBilling } from './bench/ecsBilling';
 import { benchDeadGreen, benchDetection, benchHang, benchVerdict } from './bench/hookFigures';
 import { BENCH_ENV } from './bench/hookTiming';
 import { benchKeepAlive } from './bench/keepAlive';
 import { type BenchRun, formatValue } from './bench/stats';
+import { benchWatch } from './bench/watchFigure';
 
 const ROOT = join(__dirname, '..');
 const { values } = parseArgs({
@@ -75,6 +78,8 @@ const main = async () => {
     ['keep-alive', () => benchKeepAlive(run)],
     ['dead-green', () => benchDeadGreen(run, endpoint, ROOT)],
     ['ecs-billing', () => benchEcsBilling(run)],
+    ['watch', () => benchWatch(run)],
+    ['comparison', () => benchComparison(run)],
     [
       'artifacts',
       async () => {

@@ -11,7 +11,7 @@ export interface Figure {
   readonly ours: Stats;
   readonly reference?: Stats;
   readonly referenceName?: string;
-  readonly unit: 'ms' | 'MiB' | 's';
+  readonly unit: 'ms' | 'MiB' | 's' | '%' | 'req/s' | 'req';
   readonly goal: string;
   readonly goalMet: boolean;
   readonly note?: string;
@@ -34,11 +34,7 @@ export const repeat = async <T>(n: number, fn: () => Promise<T>): Promise<T[]> =
 };
 
 export const formatValue = (value: number, unit: Figure['unit']) =>
-  unit === 'MiB'
-    ? `${value.toFixed(1)} MiB`
-    : unit === 's'
-      ? `${value.toFixed(1)} s`
-      : `${value.toFixed(0)} ms`;
+  unit === 'ms' || unit === 'req' ? `${value.toFixed(0)} ${unit}` : `${value.toFixed(1)} ${unit}`;
 
 /** Everything a run measured, filled in by the steps. */
 export interface BenchRun {

@@ -22,20 +22,42 @@ export interface SampleAppOptions {
   readonly startupMs?: number;
   /** Delay before every answer. */
   readonly latencyMs?: number;
+  /**
+   * Spread the delay uniformly over latencyMs × (1 ± fraction), from a seeded generator, so a
+   * benchmark's noisy service is the same noise in every run.
+   */
+  readonly jitter?: { readonly fraction: number; readonly seed: number };
 }
+
+/** mulberry32: a tiny seeded generator (Math.random cannot be seeded). */
+const seededRandom = (seed: number): (() => number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
 
 export class SampleApp extends LoopbackHttpServer {
   private startedAt = 0;
   private requestCount = 0;
   public readonly paths: string[] = [];
+  /** When each request arrived (performance.now()), in order: the load a probe put on it. */
+  public readonly arrivals: number[] = [];
   /** Headers of every request, in order. */
   public readonly headers: http.IncomingHttpHeaders[] = [];
   private inFlight = 0;
   /** Most requests seen in flight at once. */
   public maxInFlight = 0;
 
+  private readonly random: (() => number) | undefined;
+
   public constructor(private readonly options: SampleAppOptions) {
     super();
+    this.random = options.jitter && seededRandom(options.jitter.seed);
   }
 
   private changedBehaviour: AppBehaviour | undefined;
@@ -59,12 +81,15 @@ export class SampleApp extends LoopbackHttpServer {
     // The request's own arrival number: answers are delayed, so the count moves on meanwhile.
     const index = ++this.requestCount;
     this.paths.push(req.url ?? '');
+    this.arrivals.push(performance.now());
     this.headers.push(req.headers);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     res.on('close', () => this.inFlight--);
     const answer = () => this.answer(req, res, index);
-    const latency = this.options.latencyMs ?? 0;
+    const base = this.options.latencyMs ?? 0;
+    const spread = this.random && this.options.jitter ? this.options.jitter.fraction : 0;
+    const latency = spread ? base * (1 + spread * (2 * (this.random?.() ?? 0.5) - 1)) : base;
     if (latency > 0) setTimeout(answer, latency);
     else answer();
   }

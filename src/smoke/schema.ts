@@ -393,8 +393,13 @@ const compare = z.strictObject({
       /** Green's error rate may exceed blue's by at most this much (0.01 = one point). */
       maxErrorRateIncrease: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.01),
       percentile: z._default(z.union([z.literal(50), z.literal(95), z.literal(99)]), 95),
-      /** Green's percentile may be at most this many times blue's. */
-      maxLatencyRatio: z._default(z.number().check(z.gt(1)), 1.5),
+      /**
+       * Green's percentile may be at most this many times blue's. 1.25, not 1.5: a limit equal
+       * to the slowdown to catch is crossed by a 1.5x slower green only half the time (the
+       * measured ratio scatters around 1.5). `npm run bench` measures both sides of the choice:
+       * identical sides stay near 1.0x, a 1.5x slower green above 1.4x.
+       */
+      maxLatencyRatio: z._default(z.number().check(z.gt(1)), 1.25),
       /**
        * …and is judged slower only when it is also this much slower in absolute terms: on a
        * fast service 1.5x of 4 ms is scheduling noise, not a regression.

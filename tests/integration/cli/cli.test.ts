@@ -440,7 +440,7 @@ describe('rehearse: traffic analysis', () => {
     const { code, stdout } = await cli('rehearse', '--green', 'slow', '--wait', '1');
     expect(code).toBe(1);
     expect(stdout).toMatch(
-      /green against blue .* green p95 \d+ ms is \d\.\d\dx blue's \d+ ms, expected at most 1\.5x/,
+      /green against blue .* green p95 \d+ ms is \d\.\d\dx blue's \d+ ms, expected at most 1\.25x/,
     );
     expect(stdout).toMatch(/ green +10 +0\.0 %/);
     expect(stdout).toMatch(/ blue +10 +0\.0 % .* p95 green\/blue \d\.\d\dx/);

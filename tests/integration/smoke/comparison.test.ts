@@ -49,7 +49,7 @@ describe('comparison checks', () => {
     ]);
     const result = await compare(green.url, blue.url);
     expect(result.reason).toMatch(
-      /^check "green vs blue" failed: green p95 9\d ms is [2-3]\.\d\dx blue's 3\d ms, expected at most 1\.5x$/,
+      /^check "green vs blue" failed: green p95 9\d ms is [2-3]\.\d\dx blue's 3\d ms, expected at most 1\.25x$/,
     );
   });
 
