@@ -26,7 +26,7 @@ class PreflightPlugin {
   }
 
   check(deploying) {
-    const { runPreflight, secretRefsOf } = loadTs('../src/config/preflight.ts');
+    const { runPreflight, secretRefsOf, watchesAlarms } = loadTs('../src/config/preflight.ts');
     const { suiteFilePath } = loadTs('../src/smoke/loadSuite.ts');
     const { service } = this.serverless;
     const stage = this.serverless.getProvider('aws').getStage();
@@ -47,28 +47,42 @@ class PreflightPlugin {
       const { loadServiceMapFile } = loadTs('../src/config/loadServiceMap.ts');
       services = loadServiceMapFile(this.serverless.serviceDir, service.custom.serviceMap);
     }
-    const secretRefs = [suite, ...(services ?? []).map((s) => s.suite)].flatMap(secretRefsOf);
+    const suites = [suite, ...(services ?? []).map((s) => s.suite)];
+    const secretRefs = suites.flatMap(secretRefsOf);
+    const alarms = suites.some(watchesAlarms);
     const resources = service.resources?.Resources;
-    this.grantHookRole(resources, secretRefs, services);
+    this.grantHookRole(resources, secretRefs, services, alarms);
     this.grantAlarmRole(resources, functions);
     this.setAlarmSources(resources);
   }
 
-  grantHookRole(resources, secretRefs, services) {
+  grantHookRole(resources, secretRefs, services, alarms) {
     const g = loadTs('../src/config/packageGrants.ts');
+    const fns = this.serverless.service.functions ?? {};
     const role = g.rolePolicies(resources, 'HookFunctionRole');
     if (services) g.setHookServices(role, services);
-    g.setInlinePolicy(role, g.SECRETS_POLICY_NAME, g.secretReadStatements(secretRefs));
     g.setInlinePolicy(
       role,
       g.REVISIONS_POLICY_NAME,
       g.revisionReadStatements(g.splitNames(this.serverless.service.custom?.revisionBuckets)),
     );
-    const inVpc = Object.values(this.serverless.service.functions ?? {}).some((fn) => fn.vpc);
-    if (inVpc) g.ensureManagedPolicy(role, g.ENI_MANAGEMENT_POLICY);
+    // What both hook roles need alike: the suite's secrets, its watch's alarms, VPC access.
+    const roles = [['HookFunctionRole', role]];
+    if (fns.ecsLifecycleHook)
+      roles.push(['EcsHookFunctionRole', g.rolePolicies(resources, 'EcsHookFunctionRole')]);
+    for (const [, r] of roles) {
+      g.setInlinePolicy(r, g.SECRETS_POLICY_NAME, g.secretReadStatements(secretRefs));
+      g.setInlinePolicy(r, g.WATCH_ALARMS_POLICY_NAME, g.watchAlarmStatements(alarms));
+    }
+    const inVpc = (key) => !!fns[key]?.vpc;
+    if (['afterAllowTestTraffic', 'beforeAllowTraffic', 'afterAllowTraffic'].some(inVpc)) {
+      g.ensureManagedPolicy(role, g.ENI_MANAGEMENT_POLICY);
+    }
+    if (roles.length > 1 && inVpc('ecsLifecycleHook')) {
+      g.ensureManagedPolicy(roles[1][1], g.ENI_MANAGEMENT_POLICY);
+    }
   }
 
-  // Alarms routed to other deployment groups (ALARM_ROUTES) may list deployments there too.
   grantAlarmRole(resources, functions) {
     const fn = functions.find((f) => f.key === 'alarmRollback');
     if (!fn) return;

@@ -35,7 +35,30 @@ export interface CallTargets {
   readonly alarmEcsServices?: ReadonlyArray<{ readonly cluster: string; readonly service: string }>;
   /** The alarm function's on-failure destination. */
   readonly failedDeliveryQueue?: string;
+  /** The suite's production watch reads CloudWatch alarms (hooks). */
+  readonly watchesAlarms?: boolean;
 }
+
+/**
+ * Actions granted on "*" although the Service Authorization Reference lists a resource type for
+ * them, each with the AWS source that makes "*" the only grant that works.
+ */
+export const WILDCARD_GRANTS: Readonly<Record<string, string>> = {
+  'cloudwatch:DescribeAlarms':
+    'the DescribeAlarms API reference: composite alarms are returned only when the permission is scoped to "*" (the alarm resource type covers metric alarms only)',
+};
+
+/** The production watch's alarm read, authorised against "*" (see WILDCARD_GRANTS). */
+const alarmCalls = (t: CallTargets): AwsCall[] =>
+  t.watchesAlarms
+    ? [
+        {
+          action: 'cloudwatch:DescribeAlarms',
+          resource: arn(t, 'cloudwatch', 'alarm:payments-5xx'),
+          why: 'the production watch reads the states of its alarms',
+        },
+      ]
+    : [];
 
 /** The CodeDeploy operations each kind of function calls, by their API names. */
 export const CODEDEPLOY_OPERATIONS: Readonly<Record<FunctionKind, readonly string[]>> = {
@@ -156,12 +179,20 @@ const ecsHookCalls = (t: CallTargets): AwsCall[] =>
         'ecs',
         resource.startsWith('service-deployment') ? resource : `service/${e.cluster}/${e.service}`,
       ),
-      why: "a service's first deployment has no source revision (skipOnServiceCreation)",
+      why: "a service's first deployment has no source revision (skipOnServiceCreation); its alarms (watch.deploymentAlarms)",
     })),
   ]);
 
 export const awsCallsOf = (kind: FunctionKind, t: CallTargets): AwsCall[] => {
-  if (kind === 'ecsHook') return [...logCalls(t), ...ecsHookCalls(t), ...describeOnlyCalls];
+  if (kind === 'ecsHook') {
+    return [
+      ...logCalls(t),
+      ...ecsHookCalls(t),
+      ...describeOnlyCalls,
+      ...t.secrets.map((ref) => secretCall(t, ref)),
+      ...alarmCalls(t),
+    ];
+  }
   if (kind === 'hook') {
     return [
       ...logCalls(t),
@@ -172,6 +203,7 @@ export const awsCallsOf = (kind: FunctionKind, t: CallTargets): AwsCall[] => {
         why: 'the hook reports its verdict',
       },
       ...t.secrets.map((ref) => secretCall(t, ref)),
+      ...alarmCalls(t),
     ];
   }
   const group = (g: DeploymentGroupRef) =>

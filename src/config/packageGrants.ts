@@ -53,6 +53,17 @@ export const secretReadStatements = (refs: readonly SecretRef[]): Json[] => {
   ];
 };
 
+export const WATCH_ALARMS_POLICY_NAME = 'read-watch-alarms';
+
+/**
+ * cloudwatch:DescribeAlarms on "*", only for a stage whose watch reads alarms. The Service
+ * Authorization Reference lists the alarm resource type, but the DescribeAlarms API reference
+ * says composite alarms are returned only when the permission is scoped to "*": "*" is what
+ * works under both (see WILDCARD_GRANTS in awsCalls.ts). It is a read of alarm states.
+ */
+export const watchAlarmStatements = (watchesAlarms: boolean): Json[] =>
+  watchesAlarms ? [{ Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' }] : [];
+
 export const ENI_MANAGEMENT_POLICY = {
   'Fn::Join': [
     '',

@@ -105,11 +105,15 @@ const checkEnvironment = (fn: PreflightFunction, deploying: boolean, problems: s
   }
 };
 
-/** Secrets the suite's headers reference: the hook role must be allowed to read exactly these. */
+/** Secrets the suite's headers reference: the hook roles must be allowed to read exactly these. */
 export const secretRefsOf = (suite: Suite | undefined): SecretRef[] => {
   if (!suite) return [];
   const refs = new Map<string, SecretRef>();
-  const headerSets = [suite.readiness?.headers ?? {}, ...suite.checks.map((c) => c.headers)];
+  const headerSets = [
+    suite.readiness?.headers ?? {},
+    ...[...suite.checks, ...suite.sampled, ...suite.compare].map((c) => c.headers),
+    suite.watch?.headers ?? {},
+  ];
   for (const headers of headerSets) {
     for (const value of Object.values(headers)) {
       if (typeof value !== 'string') refs.set(JSON.stringify(value.secret), value.secret);
@@ -136,3 +140,7 @@ export const runPreflight = (input: PreflightInput): Suite | undefined => {
   }
   return suite;
 };
+
+/** Whether the suite's production watch reads CloudWatch alarms (cloudwatch:DescribeAlarms). */
+export const watchesAlarms = (suite: Suite | undefined): boolean =>
+  !!suite?.watch && (suite.watch.alarms.length > 0 || suite.watch.deploymentAlarms);

@@ -107,6 +107,8 @@ export interface GroupView {
   readonly testListenerArn: string;
   readonly cluster: string;
   readonly service: string;
+  /** The group's alarm configuration, when enabled (for the watch's `deploymentAlarms`). */
+  readonly alarmNames: readonly string[];
 }
 
 export const readGroup = async (
@@ -144,7 +146,16 @@ export const readGroup = async (
   if (!ecs?.clusterName || !ecs.serviceName) {
     throw new DiscoveryError(`deployment group ${label} names no ECS service`);
   }
-  return { prodListenerArn, testListenerArn, cluster: ecs.clusterName, service: ecs.serviceName };
+  const alarms = group?.alarmConfiguration;
+  return {
+    prodListenerArn,
+    testListenerArn,
+    cluster: ecs.clusterName,
+    service: ecs.serviceName,
+    alarmNames: alarms?.enabled
+      ? (alarms.alarms ?? []).flatMap((a) => (a.name ? [a.name] : []))
+      : [],
+  };
 };
 
 export { readRevision };

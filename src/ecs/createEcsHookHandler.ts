@@ -7,12 +7,14 @@
  * spent budget) is a FAILED with its reason in hookDetails and the log. A rollback
  * re-invocation (green's weight 0) and a stage the suite does not list return SUCCEEDED at once.
  */
+
 import { DescribeServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
 import { createDiscoveryClients, type DiscoveryClients } from '../aws/clients';
 import { ENV_DEFAULTS, type HookSettings, readHookSettings } from '../config/env';
 import { awsRead } from '../discovery/awsRead';
 import { createEcsGreenDiscovery, type EcsGreenDiscovery } from '../discovery/discoverEcsGreen';
+import type { AlarmReader } from '../discovery/readAlarmStates';
 import { DiscoveryError, describeError } from '../errors';
 import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
 import { parseBaseUrl } from '../smoke/baseUrl';
@@ -46,6 +48,8 @@ export interface EcsHookHandlerOptions {
   readonly clients?: DiscoveryClients;
   readonly discovery?: EcsGreenDiscovery;
   readonly now?: () => Date;
+  /** Reads CloudWatch alarm states for the production watch; CloudWatch unless given. */
+  readonly readAlarms?: AlarmReader;
 }
 
 /** Time kept back from the Lambda deadline to return (there is no report to send). */
@@ -87,8 +91,8 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
     createDiscoveryClients(settings?.sdk ?? { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS });
   const discovery = options.discovery ?? createEcsGreenDiscovery(clients);
 
-  /** A service's first deployment has no source revision. */
-  const isServiceCreation = async (event: EcsHookEvent, signal: AbortSignal): Promise<boolean> => {
+  /** The service deployment: its source revisions and its alarms. */
+  const describeServiceDeployment = async (event: EcsHookEvent, signal: AbortSignal) => {
     const answer = await awsRead(
       'ecs:DescribeServiceDeployments',
       'the service deployment',
@@ -99,7 +103,20 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
           o,
         ),
     );
-    return (answer.serviceDeployments?.[0]?.sourceServiceRevisions ?? []).length === 0;
+    return answer.serviceDeployments?.[0];
+  };
+
+  /** A service's first deployment has no source revision. */
+  const isServiceCreation = async (event: EcsHookEvent, signal: AbortSignal): Promise<boolean> =>
+    ((await describeServiceDeployment(event, signal))?.sourceServiceRevisions ?? []).length === 0;
+
+  /** The alarms the service's deploymentConfiguration names, unless ECS does not use them. */
+  const deploymentAlarmsOf = async (
+    event: EcsHookEvent,
+    signal: AbortSignal,
+  ): Promise<readonly string[]> => {
+    const alarms = (await describeServiceDeployment(event, signal))?.alarms;
+    return alarms?.status === 'DISABLED' ? [] : (alarms?.alarmNames ?? []);
   };
 
   const judge = async (
@@ -206,10 +223,15 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
       // A request fired at the slice's end must finish before the deadline.
       const requestMs = settings.timeoutMs ?? activeSuite.timeoutMs;
       const roomMs = deadlineAt - performance.now() - requestMs - RETURN_MARGIN_MS;
+      const deploymentAlarms = settings.deploymentAlarms
+        ? await deploymentAlarmsOf(event, signal)
+        : [];
       const outcome = await runWatchSlice({
         suite: activeSuite,
         watch: settings,
         ...(productionUrl && { productionUrl }),
+        deploymentAlarms,
+        ...(options.readAlarms && { readAlarms: options.readAlarms }),
         budget: signal,
         slice: {
           ...(progress && { progress }),

@@ -7,6 +7,7 @@
  * safety margin, enforced by runWithDeadline; only a failed report is thrown (so Lambda's own
  * retry can try again), and a duplicate report is logged and accepted.
  */
+
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Context } from 'aws-lambda';
 import { createCodeDeployClient, createDiscoveryClients } from '../aws/clients';
@@ -17,6 +18,7 @@ import {
   readHookSettings,
 } from '../config/env';
 import { createGreenDiscovery, type GreenDiscovery } from '../discovery/discoverGreen';
+import type { AlarmReader } from '../discovery/readAlarmStates';
 import { DiscoveryError, describeError } from '../errors';
 import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
 import { NO_FACTS, stringsIn } from '../smoke/facts';
@@ -46,6 +48,8 @@ export interface HookHandlerOptions {
   readonly log?: Log;
   readonly codeDeploy?: CodeDeployClient;
   readonly readSecret?: SecretReader;
+  /** Reads CloudWatch alarm states for the production watch; CloudWatch unless given. */
+  readonly readAlarms?: AlarmReader;
   /** Reads green from the deployment; built from the SDK clients unless given. */
   readonly discovery?: GreenDiscovery;
   /** Receives each check result as it lands (the CLI's live timeline). */
@@ -161,6 +165,7 @@ export const createHookHandler = (
       return await runWithDeadline(suiteMs, async (signal): Promise<Judgement> => {
         let baseUrl = settings.testListenerUrl ?? '';
         let productionUrl: string | undefined;
+        let deploymentAlarms: readonly string[] = [];
         let facts = NO_FACTS;
         let suite = catalog.suite;
         if (needsDiscovery) {
@@ -185,6 +190,7 @@ export const createHookHandler = (
             ...(green.routing && { routing: green.routing }),
           });
           ({ baseUrl, facts, productionUrl } = green);
+          deploymentAlarms = green.deployment.alarmNames;
         }
         if (!suite) throw new DiscoveryError('no suite was selected for this deployment');
         const result = await runSmokeSuite({
@@ -192,9 +198,11 @@ export const createHookHandler = (
           hook,
           baseUrl,
           ...(productionUrl && { productionUrl }),
+          deploymentAlarms,
           budget: signal,
           facts,
           ...(options.readSecret && { readSecret: options.readSecret }),
+          ...(options.readAlarms && { readAlarms: options.readAlarms }),
           onProgress: (progress) => {
             if (progress.type === 'check') log.info('Smoke check', { ...progress.result });
             options.onProgress?.(progress);

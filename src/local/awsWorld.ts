@@ -106,6 +106,11 @@ export class LocalAwsWorld {
   public readonly blueRevisionArn: string;
   public readonly greenRevisionArn: string;
   public readonly serviceDeployments: WorldServiceDeployment[] = [];
+  /**
+   * The deployment's own CloudWatch alarms: the CodeDeploy group's alarm configuration and the
+   * ECS service's deployment alarms (enabled when not empty).
+   */
+  public deploymentAlarmNames: string[] = [];
   /** Service Connect: test traffic is chosen by this header (testTrafficRules). */
   public testTrafficHeader: { name: string; value: string } | undefined;
 

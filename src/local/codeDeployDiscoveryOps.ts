@@ -73,6 +73,11 @@ export const answerDiscovery = (
             deploymentGroupName: g.deploymentGroupName,
             computePlatform: 'ECS',
             ecsServices: [{ serviceName: g.service, clusterName: g.cluster }],
+            alarmConfiguration: {
+              enabled: (world?.deploymentAlarmNames.length ?? 0) > 0,
+              ignorePollAlarmFailure: false,
+              alarms: (world?.deploymentAlarmNames ?? []).map((name) => ({ name })),
+            },
             loadBalancerInfo: {
               targetGroupPairInfoList: [
                 {

@@ -215,6 +215,10 @@ export class LocalEcsEndpoint extends LoopbackHttpServer {
                 status: d.status,
                 sourceServiceRevisions: d.sourceRevisionArn ? [{ arn: d.sourceRevisionArn }] : [],
                 targetServiceRevision: { arn: d.targetRevisionArn },
+                alarms: {
+                  status: w.deploymentAlarmNames.length > 0 ? 'MONITORING' : 'DISABLED',
+                  alarmNames: w.deploymentAlarmNames,
+                },
               })),
             failures: [],
           },

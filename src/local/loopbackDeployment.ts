@@ -6,6 +6,7 @@
  * tests, the rehearsal and the bench.
  */
 import { LocalAwsWorld, WORLD_REGION } from './awsWorld';
+import { LocalCloudWatchEndpoint } from './cloudWatchEndpoint';
 import { LocalCodeDeployEndpoint } from './codeDeployEndpoint';
 import { LocalEcsEndpoint } from './ecsEndpoint';
 import { LocalElbv2Endpoint } from './elbv2Endpoint';
@@ -25,6 +26,7 @@ export class LoopbackDeployment {
     public readonly codeDeploy: LocalCodeDeployEndpoint,
     public readonly elb: LocalElbv2Endpoint,
     public readonly ecs: LocalEcsEndpoint,
+    public readonly cloudWatch: LocalCloudWatchEndpoint,
     public readonly blueApp: SampleApp,
     public readonly greenApp: SampleApp,
     public readonly production: SwitchableProxy,
@@ -44,8 +46,19 @@ export class LoopbackDeployment {
     const codeDeploy = new LocalCodeDeployEndpoint({ world });
     const elb = new LocalElbv2Endpoint(world);
     const ecs = new LocalEcsEndpoint(world);
-    await Promise.all([codeDeploy.start(), elb.start(), ecs.start()]);
-    return new LoopbackDeployment(world, codeDeploy, elb, ecs, blueApp, greenApp, production, test);
+    const cloudWatch = new LocalCloudWatchEndpoint(WORLD_REGION);
+    await Promise.all([codeDeploy.start(), elb.start(), ecs.start(), cloudWatch.start()]);
+    return new LoopbackDeployment(
+      world,
+      codeDeploy,
+      elb,
+      ecs,
+      cloudWatch,
+      blueApp,
+      greenApp,
+      production,
+      test,
+    );
   }
 
   /** The standard variables that point the real SDK clients at the local endpoints. */
@@ -54,6 +67,7 @@ export class LoopbackDeployment {
       AWS_ENDPOINT_URL_CODEDEPLOY: this.codeDeploy.url,
       AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: this.elb.url,
       AWS_ENDPOINT_URL_ECS: this.ecs.url,
+      AWS_ENDPOINT_URL_CLOUDWATCH: this.cloudWatch.url,
       AWS_REGION: WORLD_REGION,
       AWS_ACCESS_KEY_ID: 'loopback',
       AWS_SECRET_ACCESS_KEY: 'loopback',
@@ -89,6 +103,7 @@ export class LoopbackDeployment {
         this.codeDeploy,
         this.elb,
         this.ecs,
+        this.cloudWatch,
         this.production,
         this.test,
         this.blueApp,

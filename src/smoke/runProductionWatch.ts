@@ -9,6 +9,8 @@
  * carry over, and the window is measured on the wall clock from its start.
  */
 
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AlarmReader, AlarmReading } from '../discovery/readAlarmStates';
 import { statusMatches } from './assertions';
 import type { Prober } from './httpProbe';
 import type { CheckResult } from './runCheck';
@@ -21,7 +23,46 @@ export interface WatchContext {
   readonly productionUrl?: string;
   readonly budget: AbortSignal;
   readonly defaultTimeoutMs: number;
+  /** Reads alarm states, for `watch.alarms` and `watch.deploymentAlarms`. */
+  readonly readAlarms?: AlarmReader;
+  /** The deployment's own alarms (its group's or service's), for `watch.deploymentAlarms`. */
+  readonly deploymentAlarms?: readonly string[];
 }
+
+/** The alarms a watch checks: its own list, and the deployment's when it asks for them. */
+export const watchedAlarms = (watch: WatchSettings, deploymentAlarms: readonly string[] = []) => [
+  ...new Set([...watch.alarms, ...(watch.deploymentAlarms ? deploymentAlarms : [])]),
+];
+
+/** Polls the alarms until `signal` aborts; resolves with the first reason to fail, if any. */
+const watchAlarms = async (
+  read: AlarmReader,
+  names: readonly string[],
+  intervalMs: number,
+  signal: AbortSignal,
+): Promise<string | undefined> => {
+  while (!signal.aborted) {
+    let reading: AlarmReading;
+    try {
+      reading = await read(names, signal);
+    } catch (error) {
+      return signal.aborted ? undefined : `production watch: ${(error as Error).message}`;
+    }
+    const firing = reading.firing[0];
+    if (firing) {
+      return `production watch: alarm ${firing.name} is in ALARM${firing.reason ? ` (${firing.reason})` : ''}`;
+    }
+    if (reading.missing.length > 0) {
+      return `production watch: no CloudWatch alarm is named ${reading.missing.join(', ')} in this account and region; fix watch.alarms (or the deployment's alarm configuration)`;
+    }
+    try {
+      await sleep(intervalMs, undefined, { signal });
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+};
 
 /** Where a watch stands between slices. */
 export interface WatchProgress {
@@ -67,6 +108,13 @@ export const runProductionWatch = async (
   const start = slice.progress ?? newWatchProgress(now());
   const base = templateResult('production watch', watch, headers);
   const productionUrl = ctx.productionUrl;
+  if (watchedAlarms(watch, ctx.deploymentAlarms).length > 0 && !ctx.readAlarms) {
+    return {
+      result: { ...base, passed: false, attempts: 0, reason: 'production watch: no alarm reader' },
+      progress: start,
+      windowOver: true,
+    };
+  }
   if (!productionUrl) {
     return {
       result: {
@@ -90,6 +138,22 @@ export const runProductionWatch = async (
   let failure: string | undefined;
   let last = '';
   const sliceStarted = performance.now();
+  const names = watchedAlarms(watch, ctx.deploymentAlarms);
+  const sampled = new AbortController();
+  const alarmCheck =
+    names.length > 0 && ctx.readAlarms && sliceMs > 0
+      ? watchAlarms(
+          ctx.readAlarms,
+          names,
+          watch.alarmIntervalMs,
+          AbortSignal.any([signal, sampled.signal]),
+        ).then((reason) => {
+          if (reason && !failure) {
+            failure = reason;
+            stop.abort();
+          }
+        })
+      : Promise.resolve();
   await paceRequests(
     { planned, ratePerSecond: watch.ratePerSecond, concurrency: 2 },
     signal,
@@ -121,6 +185,8 @@ export const runProductionWatch = async (
       if (failure) stop.abort();
     },
   );
+  sampled.abort();
+  await alarmCheck;
   const stats = tally.finish(planned, performance.now() - sliceStarted);
   const progress: WatchProgress = {
     startedAt: start.startedAt,

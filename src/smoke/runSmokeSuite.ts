@@ -4,6 +4,7 @@
  * the first definite failure decides the verdict at once and cancels the checks still running.
  * Everything stops when `budget` aborts.
  */
+import { type AlarmReader, awsAlarmReader } from '../discovery/readAlarmStates';
 import { type Facts, NO_FACTS } from './facts';
 import { createProber } from './httpProbe';
 import { mapWithConcurrency } from './pacing';
@@ -72,6 +73,10 @@ export interface SuiteRunOptions {
    * window: AfterAllowTraffic). The ECS adapter watches in slices with runWatchSlice instead.
    */
   readonly watchProduction?: boolean;
+  /** Reads alarm states for the watch; CloudWatch by default. */
+  readonly readAlarms?: AlarmReader;
+  /** The deployment's own alarms, for `watch.deploymentAlarms`. */
+  readonly deploymentAlarms?: readonly string[];
   /** Sent with every request unless the check sets the header (Service Connect test traffic). */
   readonly defaultHeaders?: Readonly<Record<string, string>>;
 }
@@ -197,6 +202,8 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
           ...(options.productionUrl && { productionUrl: options.productionUrl }),
           budget,
           defaultTimeoutMs: suite.timeoutMs,
+          readAlarms: options.readAlarms ?? awsAlarmReader,
+          ...(options.deploymentAlarms && { deploymentAlarms: options.deploymentAlarms }),
         },
         watch,
         watchHeaders,

@@ -3,6 +3,7 @@
  * invocations (ECS: IN_PROGRESS between slices). The checks ran in the first invocation; a slice
  * only samples production, with the watch's own headers (never green's test-traffic header).
  */
+import { type AlarmReader, awsAlarmReader } from '../discovery/readAlarmStates';
 import { createProber } from './httpProbe';
 import { runProductionWatch, type WatchOutcome, type WatchSlice } from './runProductionWatch';
 import type { Suite, WatchSettings } from './schema';
@@ -15,6 +16,8 @@ export interface WatchSliceOptions {
   readonly budget: AbortSignal;
   readonly slice: WatchSlice;
   readonly readSecret?: SecretReader;
+  readonly readAlarms?: AlarmReader;
+  readonly deploymentAlarms?: readonly string[];
 }
 
 export const runWatchSlice = async (options: WatchSliceOptions): Promise<WatchOutcome> => {
@@ -32,6 +35,8 @@ export const runWatchSlice = async (options: WatchSliceOptions): Promise<WatchOu
         ...(options.productionUrl && { productionUrl: options.productionUrl }),
         budget,
         defaultTimeoutMs: suite.timeoutMs,
+        readAlarms: options.readAlarms ?? awsAlarmReader,
+        ...(options.deploymentAlarms && { deploymentAlarms: options.deploymentAlarms }),
       },
       watch,
       headers,

@@ -436,6 +436,22 @@ const watch = z.strictObject({
     300_000,
   ),
   timeoutMs: z.optional(milliseconds()),
+  /**
+   * CloudWatch alarms that fail the watch while in ALARM: checked when the watch starts (an alarm
+   * already firing sends no state-change event) and every `alarmIntervalMs` after.
+   */
+  alarms: z._default(
+    z
+      .array(z.string().check(z.minLength(1), z.maxLength(255)))
+      .check(z.maxLength(100, 'at most 100 alarms')),
+    [],
+  ),
+  /** Also the deployment's own alarms: the CodeDeploy group's, or the ECS service's. */
+  deploymentAlarms: z._default(z.boolean(), false),
+  alarmIntervalMs: z._default(
+    milliseconds().check(z.minimum(1_000, 'at least 1000 ms: alarms change at most every 10 s')),
+    10_000,
+  ),
   expect: z.prefault(
     z.strictObject({
       status: z.prefault(statusExpectation, '200-399'),

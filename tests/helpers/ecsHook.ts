@@ -2,7 +2,11 @@
  * The ECS lifecycle hook against a loopback deployment: the real handler and the real SDK, and
  * events shaped the way ECS sends them. Call `stopEcsWorlds` after each test.
  */
-import { createEcsHookHandler, type EcsHookResponse } from '../../src/ecs/createEcsHookHandler';
+import {
+  createEcsHookHandler,
+  type EcsHookHandlerOptions,
+  type EcsHookResponse,
+} from '../../src/ecs/createEcsHookHandler';
 import { LoopbackDeployment } from '../../src/local/loopbackDeployment';
 import { captureLog, contextWithDeadline } from './lambda';
 import { suiteOf, type TestSuiteInput } from './suites';
@@ -22,12 +26,13 @@ export const startEcsHookWorld = async (
   worldOptions: Parameters<typeof LoopbackDeployment.start>[0] = {},
   env: Record<string, string> = {},
   functionTimeoutMs = 15_000,
+  handlerOptions: Omit<EcsHookHandlerOptions, 'env' | 'log'> = {},
 ) => {
   const world = await LoopbackDeployment.start(worldOptions);
   running.push(world);
   Object.assign(process.env, world.awsEnv());
   const log = captureLog();
-  const handler = createEcsHookHandler(() => suiteOf(suite), { env, log });
+  const handler = createEcsHookHandler(() => suiteOf(suite), { env, log, ...handlerOptions });
   const deployment = world.world.startServiceDeployment();
   const event = (stage: string, extra: Record<string, unknown> = {}) => ({
     executionId: `exec-${++counter}`,

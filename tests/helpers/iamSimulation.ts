@@ -163,6 +163,8 @@ export const callsOf = (
     cluster: string;
     service: string;
   }>,
+  /** The suite's production watch reads CloudWatch alarms. */
+  watchesAlarms = false,
 ): AwsCall[] => {
   const services = hookServices ?? [
     {
@@ -180,7 +182,8 @@ export const callsOf = (
     ...(fn.kind === 'alarm' && {
       alarmEcsServices: alarmTargets(fn).filter(isEcsTarget),
     }),
-    secrets: fn.kind === 'hook' ? secrets : [],
+    secrets: fn.kind === 'alarm' ? [] : secrets,
+    watchesAlarms: fn.kind !== 'alarm' && watchesAlarms,
     ...(fn.kind === 'ecsHook' && {
       ecsServices: [
         { cluster: fn.env.ECS_CLUSTER_NAME ?? '', service: fn.env.ECS_SERVICE_NAME ?? '' },

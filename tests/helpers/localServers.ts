@@ -1,4 +1,7 @@
 /** Starts loopback servers for a test file and stops them after it. */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { type AlarmReader, cloudWatchAlarmReader } from '../../src/discovery/readAlarmStates';
+import { LocalCloudWatchEndpoint } from '../../src/local/cloudWatchEndpoint';
 import { LocalCodeDeployEndpoint } from '../../src/local/codeDeployEndpoint';
 import { SampleApp, type SampleAppOptions } from '../../src/local/sampleApp';
 
@@ -22,6 +25,23 @@ export const startCodeDeploy = async (
   await endpoint.start();
   running.push(endpoint);
   return endpoint;
+};
+
+/** A local CloudWatch endpoint and the real SDK's alarm reader pointed at it. */
+export const startCloudWatch = async (): Promise<{
+  endpoint: LocalCloudWatchEndpoint;
+  readAlarms: AlarmReader;
+}> => {
+  const endpoint = new LocalCloudWatchEndpoint();
+  await endpoint.start();
+  running.push(endpoint);
+  const client = new CloudWatchClient({
+    endpoint: endpoint.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 2,
+  });
+  return { endpoint, readAlarms: cloudWatchAlarmReader(client) };
 };
 
 /**

@@ -79,3 +79,28 @@ export const extractArtifact = async (dir: string, functionKey: string): Promise
   ]);
   return out;
 };
+
+/**
+ * Invokes a packaged handler in its own Node process, as Lambda would: plain Node module loading
+ * (jest's sandbox cannot run the bundle's import() of the runtime SDK's clients), with `env`
+ * and a deadline `timeoutMs` away. The loopback servers stay in this process.
+ */
+export const invokePackaged = async (
+  bundle: string,
+  event: unknown,
+  timeoutMs: number,
+  env: Record<string, string>,
+): Promise<Record<string, unknown>> => {
+  const script = `
+    const deadline = Date.now() + ${timeoutMs};
+    const context = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
+    require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}, context).then(
+      (r) => process.stdout.write(JSON.stringify(r)),
+      (e) => process.stdout.write(JSON.stringify({ thrown: e.constructor.name, message: e.message })),
+    );`;
+  const { stdout } = await run(process.execPath, ['-e', script], {
+    env: { ...process.env, ...env },
+    timeout: timeoutMs + 10_000,
+  });
+  return JSON.parse(stdout);
+};

