@@ -8,11 +8,9 @@
  * re-invocation (green's weight 0) and a stage the suite does not list return SUCCEEDED at once.
  */
 
-import { DescribeServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
 import { createDiscoveryClients, type DiscoveryClients } from '../aws/clients';
 import { ENV_DEFAULTS, type HookSettings, readHookSettings } from '../config/env';
-import { awsRead } from '../discovery/awsRead';
 import { createEcsGreenDiscovery, type EcsGreenDiscovery } from '../discovery/discoverEcsGreen';
 import type { AlarmReader } from '../discovery/readAlarmStates';
 import { DiscoveryError, describeError } from '../errors';
@@ -20,7 +18,6 @@ import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
 import { parseBaseUrl } from '../smoke/baseUrl';
 import type { WatchProgress } from '../smoke/runProductionWatch';
 import { runSmokeSuite } from '../smoke/runSmokeSuite';
-import { runWatchSlice } from '../smoke/runWatchSlice';
 import {
   checksForHook,
   comparisonsForHook,
@@ -30,17 +27,14 @@ import {
   watchForHook,
 } from '../smoke/schema';
 import { withDeadline } from '../time/deadline';
+import { type EcsHookResponse, failed, RETURN_MARGIN_MS } from './hookResponse';
 import { type EcsHookEvent, parseEcsHookEvent } from './parseEcsHookEvent';
 import { budgetSpent, readinessStateOf } from './readinessState';
-import { watchDetailsOf, watchProgressOf } from './watchState';
+import { createServiceDeploymentReads } from './serviceDeployment';
+import { answerWatchSlice } from './watchStage';
+import { watchProgressOf } from './watchState';
 
-export type HookStatus = 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
-
-export interface EcsHookResponse {
-  readonly hookStatus: HookStatus;
-  readonly callBackDelay?: number;
-  readonly hookDetails?: Record<string, unknown>;
-}
+export type { EcsHookResponse, HookStatus } from './hookResponse';
 
 export interface EcsHookHandlerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -52,15 +46,7 @@ export interface EcsHookHandlerOptions {
   readonly readAlarms?: AlarmReader;
 }
 
-/** Time kept back from the Lambda deadline to return (there is no report to send). */
-const RETURN_MARGIN_MS = 1_000;
-
 const ROLLBACK_STAGES = new Set(['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT']);
-
-const failed = (reason: string): EcsHookResponse => ({
-  hookStatus: 'FAILED',
-  hookDetails: { reason },
-});
 
 /** At a rollback ECS invokes these stages again with green's weight at 0. */
 const isRollbackInvocation = (event: EcsHookEvent): boolean => {
@@ -91,33 +77,7 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
     createDiscoveryClients(settings?.sdk ?? { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS });
   const discovery = options.discovery ?? createEcsGreenDiscovery(clients);
 
-  /** The service deployment: its source revisions and its alarms. */
-  const describeServiceDeployment = async (event: EcsHookEvent, signal: AbortSignal) => {
-    const answer = await awsRead(
-      'ecs:DescribeServiceDeployments',
-      'the service deployment',
-      signal,
-      (o) =>
-        clients.ecs.send(
-          new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [event.resourceArn] }),
-          o,
-        ),
-    );
-    return answer.serviceDeployments?.[0];
-  };
-
-  /** A service's first deployment has no source revision. */
-  const isServiceCreation = async (event: EcsHookEvent, signal: AbortSignal): Promise<boolean> =>
-    ((await describeServiceDeployment(event, signal))?.sourceServiceRevisions ?? []).length === 0;
-
-  /** The alarms the service's deploymentConfiguration names, unless ECS does not use them. */
-  const deploymentAlarmsOf = async (
-    event: EcsHookEvent,
-    signal: AbortSignal,
-  ): Promise<readonly string[]> => {
-    const alarms = (await describeServiceDeployment(event, signal))?.alarms;
-    return alarms?.status === 'DISABLED' ? [] : (alarms?.alarmNames ?? []);
-  };
+  const serviceDeployment = createServiceDeploymentReads(clients);
 
   const judge = async (
     event: EcsHookEvent,
@@ -154,7 +114,10 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
     const deadlineAt = performance.now() + budgetMs;
 
     return withDeadline(budgetMs, undefined, async ({ signal }) => {
-      if (activeSuite.ecs.skipOnServiceCreation && (await isServiceCreation(event, signal))) {
+      if (
+        activeSuite.ecs.skipOnServiceCreation &&
+        (await serviceDeployment.isServiceCreation(event.resourceArn, signal))
+      ) {
         log.info('First deployment of the service, and the suite skips it: SUCCEEDED', { stage });
         return { hookStatus: 'SUCCEEDED' } satisfies EcsHookResponse;
       }
@@ -171,7 +134,22 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
         ...(green.routing && { routing: green.routing }),
       });
       // The checks run once, in the first invocation; later ones carry on watching.
-      if (watch && watching) return watchSlice(watch, watching, green.productionUrl, signal);
+      const watchSlice = async (progress?: WatchProgress) =>
+        answerWatchSlice({
+          suite: activeSuite,
+          watch: watch as WatchSettings,
+          ...(progress && { progress }),
+          ...(green.productionUrl && { productionUrl: green.productionUrl }),
+          deploymentAlarms: watch?.deploymentAlarms
+            ? await serviceDeployment.alarmNames(event.resourceArn, signal)
+            : [],
+          ...(options.readAlarms && { readAlarms: options.readAlarms }),
+          deadlineAt,
+          signal,
+          now,
+          log,
+        });
+      if (watch && watching) return watchSlice(watching);
       const result = await runSmokeSuite({
         suite: activeSuite,
         hook: stage,
@@ -190,7 +168,7 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
         },
       });
       if (result.verdict === 'Succeeded') {
-        if (watch) return watchSlice(watch, undefined, green.productionUrl, signal);
+        if (watch) return watchSlice();
         return { hookStatus: 'SUCCEEDED' } satisfies EcsHookResponse;
       }
       if (result.readiness?.waiting) {
@@ -212,48 +190,6 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
       }
       return failed(result.reason ?? 'the suite failed');
     });
-
-    /** One slice of the production watch, as long as this invocation's budget allows. */
-    async function watchSlice(
-      settings: WatchSettings,
-      progress: WatchProgress | undefined,
-      productionUrl: string | undefined,
-      signal: AbortSignal,
-    ): Promise<EcsHookResponse> {
-      // A request fired at the slice's end must finish before the deadline.
-      const requestMs = settings.timeoutMs ?? activeSuite.timeoutMs;
-      const roomMs = deadlineAt - performance.now() - requestMs - RETURN_MARGIN_MS;
-      const deploymentAlarms = settings.deploymentAlarms
-        ? await deploymentAlarmsOf(event, signal)
-        : [];
-      const outcome = await runWatchSlice({
-        suite: activeSuite,
-        watch: settings,
-        ...(productionUrl && { productionUrl }),
-        deploymentAlarms,
-        ...(options.readAlarms && { readAlarms: options.readAlarms }),
-        budget: signal,
-        slice: {
-          ...(progress && { progress }),
-          maxSliceMs: Math.max(0, Math.min(activeSuite.ecs.watchSliceMs, roomMs)),
-          now: () => now().getTime(),
-        },
-      });
-      log.info('Production watch slice', { ...outcome.result, total: outcome.progress.samples });
-      if (!outcome.result.passed) return failed(outcome.result.reason ?? 'production watch failed');
-      if (outcome.windowOver) {
-        log.info('Production watch: the window ended clean', {
-          samples: outcome.progress.samples,
-          errors: outcome.progress.errors,
-        });
-        return { hookStatus: 'SUCCEEDED' };
-      }
-      return {
-        hookStatus: 'IN_PROGRESS',
-        callBackDelay: activeSuite.ecs.watchCallBackDelaySeconds,
-        hookDetails: { watch: watchDetailsOf(outcome.progress) },
-      };
-    }
   };
 
   return async (

@@ -127,7 +127,8 @@ export const runProductionWatch = async (
       windowOver: true,
     };
   }
-  const leftMs = start.startedAt + watch.windowMs - now();
+  // A new window is whole (a millisecond gone by would cost it its last request).
+  const leftMs = slice.progress ? start.startedAt + watch.windowMs - now() : watch.windowMs;
   const sliceMs = Math.max(0, Math.min(leftMs, slice.maxSliceMs ?? leftMs));
   const tally = await Tally.create();
   const stop = new AbortController();

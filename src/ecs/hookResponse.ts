@@ -1,0 +1,17 @@
+/** What an ECS lifecycle hook answers: `{ hookStatus, callBackDelay?, hookDetails? }`. */
+export type HookStatus = 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
+
+export interface EcsHookResponse {
+  readonly hookStatus: HookStatus;
+  readonly callBackDelay?: number;
+  readonly hookDetails?: Record<string, unknown>;
+}
+
+/** Time kept back from the Lambda deadline to return (there is no report to send). */
+export const RETURN_MARGIN_MS = 1_000;
+
+/** FAILED with the reason where ECS shows it (hookDetails) and the operator looks. */
+export const failed = (reason: string): EcsHookResponse => ({
+  hookStatus: 'FAILED',
+  hookDetails: { reason },
+});
