@@ -1,10 +1,11 @@
 /** Artifacts, cold start and memory of the packaged functions (the real `sls package`). */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { parse } from 'yaml';
 import { LoopbackDeployment } from '../../src/local/loopbackDeployment';
 import { BENCH_ENV } from './hookTiming';
 import { type BenchRun, stats } from './stats';
@@ -23,6 +24,14 @@ const BUNDLE_OPTIONS = {
   format: 'cjs',
   logLevel: 'silent',
 } as const;
+
+/** serverless.yml's custom.esbuild.exclude: the clients taken from the Lambda runtime's SDK. */
+const excludedPackages = (): string[] => {
+  const config = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
+    custom: { esbuild: { exclude: string[] } };
+  };
+  return config.custom.esbuild.exclude;
+};
 
 export const benchArtifacts = async (run_: BenchRun) => {
   const dir = mkdtempSync(join(tmpdir(), 'bgh-bench-'));
@@ -114,7 +123,7 @@ export const benchArtifacts = async (run_: BenchRun) => {
       outdir: join(dir, 'meta'),
       absWorkingDir: ROOT,
       plugins,
-      external: ['@aws-sdk/client-ssm', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-s3'],
+      external: excludedPackages(),
     });
     const output = Object.values(meta.metafile.outputs).find((o) => o.entryPoint);
     const byPackage: Record<string, number> = {};
