@@ -6,7 +6,7 @@
  * Loopback only.
  */
 import type http from 'node:http';
-import { LoopbackHttpServer } from './loopback';
+import { LoopbackHttpServer, readJsonRpc } from './loopback';
 
 const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
 
@@ -55,22 +55,15 @@ export class LocalCloudWatchEndpoint extends LoopbackHttpServer {
   }
 
   protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-      } catch {
-        // answered below as an unknown operation
-      }
+    readJsonRpc(req, TARGET_PREFIX, (operation, body) => {
       this.requests.push({ operation, body, headers: req.headers });
       const fault = this.faults.shift();
       if (fault) return this.error(res, fault);
       if (operation !== 'DescribeAlarms') {
-        return this.error(res, { code: 'InvalidAction', message: `unknown operation ${target}` });
+        return this.error(res, {
+          code: 'InvalidAction',
+          message: `unknown operation ${operation}`,
+        });
       }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(this.describeAlarms(body)));

@@ -8,7 +8,7 @@
 import type http from 'node:http';
 import type { LocalAwsWorld } from './awsWorld';
 import { answerDiscovery } from './codeDeployDiscoveryOps';
-import { LoopbackHttpServer } from './loopback';
+import { LoopbackHttpServer, readJsonRpc } from './loopback';
 
 export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
 export type DeploymentStatus =
@@ -129,18 +129,8 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
   }
 
   protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    readJsonRpc(req, 'CodeDeploy_20141006.', (operation, body) => {
       const receivedAt = performance.now();
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const operation = target.startsWith('CodeDeploy_20141006.') ? target.slice(20) : '';
-      let body: Record<string, unknown> = {};
-      try {
-        body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-      } catch {
-        // answered below as a serialization error
-      }
       this.requests.push({ operation, body, headers: req.headers, receivedAt });
       const stalls = this.stalls.get(operation) ?? 0;
       if (stalls > 0) {

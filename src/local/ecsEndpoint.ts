@@ -6,7 +6,7 @@
  */
 import type http from 'node:http';
 import type { LocalAwsWorld } from './awsWorld';
-import { LoopbackHttpServer } from './loopback';
+import { LoopbackHttpServer, readJsonRpc } from './loopback';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 
@@ -36,17 +36,7 @@ export class LocalEcsEndpoint extends LoopbackHttpServer {
   }
 
   protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-      } catch {
-        // answered below as an unknown operation
-      }
+    readJsonRpc(req, TARGET_PREFIX, (operation, body) => {
       this.requests.push({ operation, body });
       const fault = this.faults.get(operation)?.shift();
       const answer = fault

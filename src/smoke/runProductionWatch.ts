@@ -10,7 +10,7 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AlarmReader, AlarmReading } from '../discovery/readAlarmStates';
+import { type AlarmReader, type AlarmReading, awsAlarmReader } from '../discovery/readAlarmStates';
 import { statusMatches } from './assertions';
 import type { Prober } from './httpProbe';
 import type { CheckResult } from './runCheck';
@@ -28,6 +28,25 @@ export interface WatchContext {
   /** The deployment's own alarms (its group's or service's), for `watch.deploymentAlarms`. */
   readonly deploymentAlarms?: readonly string[];
 }
+
+/** What a suite run or a slice knows, as the watch's context (the alarm reader: CloudWatch's). */
+export const watchContextOf = (
+  prober: Prober,
+  suite: { readonly timeoutMs: number },
+  o: {
+    readonly productionUrl?: string | undefined;
+    readonly budget: AbortSignal;
+    readonly readAlarms?: AlarmReader | undefined;
+    readonly deploymentAlarms?: readonly string[] | undefined;
+  },
+): WatchContext => ({
+  prober,
+  ...(o.productionUrl && { productionUrl: o.productionUrl }),
+  budget: o.budget,
+  defaultTimeoutMs: suite.timeoutMs,
+  readAlarms: o.readAlarms ?? awsAlarmReader,
+  ...(o.deploymentAlarms && { deploymentAlarms: o.deploymentAlarms }),
+});
 
 /** The alarms a watch checks: its own list, and the deployment's when it asks for them. */
 export const watchedAlarms = (watch: WatchSettings, deploymentAlarms: readonly string[] = []) => [

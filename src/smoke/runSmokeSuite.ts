@@ -4,14 +4,14 @@
  * the first definite failure decides the verdict at once and cancels the checks still running.
  * Everything stops when `budget` aborts.
  */
-import { type AlarmReader, awsAlarmReader } from '../discovery/readAlarmStates';
+import type { AlarmReader } from '../discovery/readAlarmStates';
 import { type Facts, NO_FACTS } from './facts';
 import { createProber } from './httpProbe';
 import { mapWithConcurrency } from './pacing';
 import { type GateProgress, type ReadinessResult, runReadinessGate } from './readinessGate';
 import { type CheckResult, runCheck, skippedCheck } from './runCheck';
 import { runComparison } from './runComparison';
-import { runProductionWatch } from './runProductionWatch';
+import { runProductionWatch, watchContextOf } from './runProductionWatch';
 import { runSampledCheck } from './runSampledCheck';
 import {
   type Check,
@@ -197,14 +197,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
     }
     if (watch && !failFast.signal.aborted) {
       const { result } = await runProductionWatch(
-        {
-          prober,
-          ...(options.productionUrl && { productionUrl: options.productionUrl }),
-          budget,
-          defaultTimeoutMs: suite.timeoutMs,
-          readAlarms: options.readAlarms ?? awsAlarmReader,
-          ...(options.deploymentAlarms && { deploymentAlarms: options.deploymentAlarms }),
-        },
+        watchContextOf(prober, suite, options),
         watch,
         watchHeaders,
       );

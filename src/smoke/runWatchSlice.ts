@@ -3,9 +3,14 @@
  * invocations (ECS: IN_PROGRESS between slices). The checks ran in the first invocation; a slice
  * only samples production, with the watch's own headers (never green's test-traffic header).
  */
-import { type AlarmReader, awsAlarmReader } from '../discovery/readAlarmStates';
+import type { AlarmReader } from '../discovery/readAlarmStates';
 import { createProber } from './httpProbe';
-import { runProductionWatch, type WatchOutcome, type WatchSlice } from './runProductionWatch';
+import {
+  runProductionWatch,
+  type WatchOutcome,
+  type WatchSlice,
+  watchContextOf,
+} from './runProductionWatch';
 import type { Suite, WatchSettings } from './schema';
 import { awsSecretReader, resolveHeaders, type SecretReader } from './secrets';
 
@@ -30,14 +35,7 @@ export const runWatchSlice = async (options: WatchSliceOptions): Promise<WatchOu
   const prober = createProber(suite.tls);
   try {
     return await runProductionWatch(
-      {
-        prober,
-        ...(options.productionUrl && { productionUrl: options.productionUrl }),
-        budget,
-        defaultTimeoutMs: suite.timeoutMs,
-        readAlarms: options.readAlarms ?? awsAlarmReader,
-        ...(options.deploymentAlarms && { deploymentAlarms: options.deploymentAlarms }),
-      },
+      watchContextOf(prober, suite, options),
       watch,
       headers,
       options.slice,
