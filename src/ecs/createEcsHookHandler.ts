@@ -26,6 +26,7 @@ import {
   type WatchSettings,
   watchForHook,
 } from '../smoke/schema';
+import type { SecretReader } from '../smoke/secrets';
 import { withDeadline } from '../time/deadline';
 import { type EcsHookResponse, failed, RETURN_MARGIN_MS } from './hookResponse';
 import { type EcsHookEvent, parseEcsHookEvent } from './parseEcsHookEvent';
@@ -44,6 +45,8 @@ export interface EcsHookHandlerOptions {
   readonly now?: () => Date;
   /** Reads CloudWatch alarm states for the production watch; CloudWatch unless given. */
   readonly readAlarms?: AlarmReader;
+  /** Reads the suite's secrets; SSM and Secrets Manager unless given. */
+  readonly readSecret?: SecretReader;
 }
 
 const ROLLBACK_STAGES = new Set(['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT']);
@@ -144,6 +147,7 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
             ? await serviceDeployment.alarmNames(event.resourceArn, signal)
             : [],
           ...(options.readAlarms && { readAlarms: options.readAlarms }),
+          ...(options.readSecret && { readSecret: options.readSecret }),
           deadlineAt,
           signal,
           now,
@@ -157,6 +161,7 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
         ...(green.productionUrl && { productionUrl: green.productionUrl }),
         budget: signal,
         facts: green.facts,
+        ...(options.readSecret && { readSecret: options.readSecret }),
         // One probe per invocation: a green that is still starting is asked again later.
         gateAttempts: 1,
         ...(green.testHeader && {

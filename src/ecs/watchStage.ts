@@ -7,6 +7,7 @@ import type { AlarmReader } from '../discovery/readAlarmStates';
 import type { WatchProgress } from '../smoke/runProductionWatch';
 import { runWatchSlice } from '../smoke/runWatchSlice';
 import type { Suite, WatchSettings } from '../smoke/schema';
+import type { SecretReader } from '../smoke/secrets';
 import { type EcsHookResponse, failed, RETURN_MARGIN_MS } from './hookResponse';
 import { watchDetailsOf } from './watchState';
 
@@ -18,6 +19,7 @@ export interface WatchSliceRequest {
   readonly productionUrl?: string;
   readonly deploymentAlarms: readonly string[];
   readonly readAlarms?: AlarmReader;
+  readonly readSecret?: SecretReader;
   /** performance.now() at which the invocation must have answered. */
   readonly deadlineAt: number;
   readonly signal: AbortSignal;
@@ -29,19 +31,26 @@ export const answerWatchSlice = async (r: WatchSliceRequest): Promise<EcsHookRes
   // A request fired at the slice's end must finish before the deadline.
   const requestMs = r.watch.timeoutMs ?? r.suite.timeoutMs;
   const roomMs = r.deadlineAt - performance.now() - requestMs - RETURN_MARGIN_MS;
-  const outcome = await runWatchSlice({
-    suite: r.suite,
-    watch: r.watch,
-    ...(r.productionUrl && { productionUrl: r.productionUrl }),
-    deploymentAlarms: r.deploymentAlarms,
-    ...(r.readAlarms && { readAlarms: r.readAlarms }),
-    budget: r.signal,
-    slice: {
-      ...(r.progress && { progress: r.progress }),
-      maxSliceMs: Math.max(0, Math.min(r.suite.ecs.watchSliceMs, roomMs)),
-      now: () => r.now().getTime(),
-    },
-  });
+  let outcome: Awaited<ReturnType<typeof runWatchSlice>>;
+  try {
+    outcome = await runWatchSlice({
+      suite: r.suite,
+      watch: r.watch,
+      ...(r.productionUrl && { productionUrl: r.productionUrl }),
+      deploymentAlarms: r.deploymentAlarms,
+      ...(r.readAlarms && { readAlarms: r.readAlarms }),
+      ...(r.readSecret && { readSecret: r.readSecret }),
+      budget: r.signal,
+      slice: {
+        ...(r.progress && { progress: r.progress }),
+        maxSliceMs: Math.max(0, Math.min(r.suite.ecs.watchSliceMs, roomMs)),
+        now: () => r.now().getTime(),
+      },
+    });
+  } catch (error) {
+    // The watch's headers: a secret that cannot be read (the message names it and why).
+    return failed(`production watch: ${(error as Error).message}`);
+  }
   r.log.info('Production watch slice', { ...outcome.result, total: outcome.progress.samples });
   if (!outcome.result.passed) return failed(outcome.result.reason ?? 'production watch failed');
   if (outcome.windowOver) {

@@ -126,4 +126,26 @@ describe('ECS production watch', () => {
     });
     expect(world.ecs.requests.map((r) => r.operation)).toContain('DescribeServiceDeployments');
   });
+
+  it('a watch header whose secret cannot be read answers FAILED naming the secret, not a crash', async () => {
+    const { world, invoke, event } = await startEcsHookWorld(
+      suite({ headers: { 'x-key': { secret: { ssm: '/shop/key' } } } }),
+      {},
+      {},
+      15_000,
+      {
+        readSecret: async () => {
+          throw Object.assign(new Error('User is not authorized'), {
+            name: 'AccessDeniedException',
+          });
+        },
+      },
+    );
+    world.route('production', 'green');
+    const response = await invoke(event(STAGE));
+    expect(response.hookStatus).toBe('FAILED');
+    expect(String(response.hookDetails?.reason)).toMatch(
+      /^production watch: .*\/shop\/key.*access denied/,
+    );
+  });
 });
