@@ -1,7 +1,7 @@
 /** Alarm to StopDeployment, against a bare List + Stop with the same client. */
 import { ListDeploymentsCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { createAlarmHandler } from '../../src/alarm/createAlarmHandler';
-import { createCodeDeployClient } from '../../src/aws/clients';
+import { createCodeDeployClient } from '../../src/aws/codeDeployClients';
 import type { LocalCodeDeployEndpoint } from '../../src/local/codeDeployEndpoint';
 import { silentLog } from '../../src/logging/logger';
 import { type BenchRun, stats } from './stats';

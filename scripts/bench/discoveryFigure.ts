@@ -4,7 +4,7 @@
  * round trip, on the loopback world.
  */
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { createCodeDeployClient } from '../../src/aws/clients';
+import { createCodeDeployClient } from '../../src/aws/codeDeployClients';
 import { createHookHandler } from '../../src/hooks/createHookHandler';
 import { LoopbackDeployment } from '../../src/local/loopbackDeployment';
 import { silentLog } from '../../src/logging/logger';

@@ -6,7 +6,8 @@
  */
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { createCodeDeployClient, sdkClientConfig } from '../aws/clients';
+import { sdkClientConfig } from '../aws/clients';
+import { createCodeDeployClient } from '../aws/codeDeployClients';
 import {
   type AlarmSettings,
   type AlarmTarget,

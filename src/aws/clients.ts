@@ -8,7 +8,7 @@
  * attempt. With these, a hook's safety margin holds several attempts (see
  * MIN_HOOK_SAFETY_MARGIN_MS).
  */
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { SdkSettings } from '../config/env';
@@ -35,9 +35,6 @@ export const sdkClientConfig = (sdk?: SdkSettings) => ({
   },
 });
 
-export const createCodeDeployClient = (sdk: SdkSettings): CodeDeployClient =>
-  new CodeDeployClient(sdkClientConfig(sdk));
-
 /** The clients deployment discovery reads with (S3 is loaded only for S3 revisions). */
 export interface DiscoveryClients {
   readonly codeDeploy: CodeDeployClient;
@@ -47,11 +44,10 @@ export interface DiscoveryClients {
   readonly readS3?: (bucket: string, key: string, signal: AbortSignal) => Promise<string>;
 }
 
-export const createDiscoveryClients = (
-  sdk: SdkSettings,
-  codeDeploy = createCodeDeployClient(sdk),
-): DiscoveryClients => ({
-  codeDeploy,
+/** What the ECS native hook reads with: no CodeDeploy (see codeDeployClients.ts). */
+export type EcsReadClients = Pick<DiscoveryClients, 'elb' | 'ecs'>;
+
+export const createEcsReadClients = (sdk: SdkSettings): EcsReadClients => ({
   elb: new ElasticLoadBalancingV2Client(sdkClientConfig(sdk)),
   ecs: new ECSClient(sdkClientConfig(sdk)),
 });

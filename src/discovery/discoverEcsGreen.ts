@@ -13,7 +13,7 @@ import {
   DescribeServiceRevisionsCommand,
   DescribeTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
-import type { DiscoveryClients } from '../aws/clients';
+import type { EcsReadClients } from '../aws/clients';
 import { DiscoveryError } from '../errors';
 import type { Facts } from '../smoke/facts';
 import type { EcsStage } from '../smoke/schema';
@@ -53,7 +53,7 @@ export interface EcsGreenTarget {
   readonly routing?: string;
 }
 
-export const createEcsGreenDiscovery = (clients: DiscoveryClients, now = () => Date.now()) => {
+export const createEcsGreenDiscovery = (clients: EcsReadClients, now = () => Date.now()) => {
   const elb = createElbReads(clients, now);
 
   const discover = async (

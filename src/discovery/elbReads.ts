@@ -47,7 +47,7 @@ export const forwardsOf = (actions: readonly Action[] | undefined): ForwardView[
           : [],
     );
 
-export const createElbReads = (clients: DiscoveryClients, now: () => number) => {
+export const createElbReads = (clients: Pick<DiscoveryClients, 'elb'>, now: () => number) => {
   const listenerCache = new Map<string, { at: number; view: ListenerView }>();
 
   const describeListener = async (arn: string, signal: AbortSignal): Promise<ListenerView> => {

@@ -9,7 +9,7 @@
  */
 
 import type { Context } from 'aws-lambda';
-import { createDiscoveryClients, type DiscoveryClients } from '../aws/clients';
+import { createEcsReadClients, type EcsReadClients } from '../aws/clients';
 import { ENV_DEFAULTS, type HookSettings, readHookSettings } from '../config/env';
 import { createEcsGreenDiscovery, type EcsGreenDiscovery } from '../discovery/discoverEcsGreen';
 import type { AlarmReader } from '../discovery/readAlarmStates';
@@ -40,7 +40,7 @@ export type { EcsHookResponse, HookStatus } from './hookResponse';
 export interface EcsHookHandlerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly log?: Log;
-  readonly clients?: DiscoveryClients;
+  readonly clients?: EcsReadClients;
   readonly discovery?: EcsGreenDiscovery;
   readonly now?: () => Date;
   /** Reads CloudWatch alarm states for the production watch; CloudWatch unless given. */
@@ -77,7 +77,7 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
   }
   const clients =
     options.clients ??
-    createDiscoveryClients(settings?.sdk ?? { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS });
+    createEcsReadClients(settings?.sdk ?? { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS });
   const discovery = options.discovery ?? createEcsGreenDiscovery(clients);
 
   const serviceDeployment = createServiceDeploymentReads(clients);

@@ -10,7 +10,7 @@
 
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Context } from 'aws-lambda';
-import { createCodeDeployClient, createDiscoveryClients } from '../aws/clients';
+import { createCodeDeployClient, createDiscoveryClients } from '../aws/codeDeployClients';
 import {
   type DeploymentGroupRef,
   ENV_DEFAULTS,

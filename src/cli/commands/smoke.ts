@@ -1,6 +1,6 @@
 /** `smoke`: the stage's suite against any URL, with exactly the engine the hook Lambdas use. */
 import { closeSync, openSync, writeFileSync } from 'node:fs';
-import { createDiscoveryClients } from '../../aws/clients';
+import { createDiscoveryClients } from '../../aws/codeDeployClients';
 import { ENV_DEFAULTS } from '../../config/env';
 import { createGreenDiscovery } from '../../discovery/discoverGreen';
 import { DiscoveryError } from '../../errors';

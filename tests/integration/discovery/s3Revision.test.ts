@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createDiscoveryClients } from '../../../src/aws/clients';
+import { createDiscoveryClients } from '../../../src/aws/codeDeployClients';
 import { createGreenDiscovery } from '../../../src/discovery/discoverGreen';
 import { readS3Text } from '../../../src/discovery/readS3Revision';
 import { closeServer, listenOnLoopback } from '../../../src/local/loopback';

@@ -158,6 +158,10 @@ describe('sls package, the ECS native lifecycle hook', () => {
       Statement: [{ Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     });
     const artifact = await extractArtifact(dir, 'ecsLifecycleHook');
+    // It never calls CodeDeploy: the client (CommonJS, not tree-shaken) stays out of its bundle.
+    expect(readFileSync(join(artifact, 'handlers', 'ecsLifecycleHook.js'), 'utf8')).not.toContain(
+      'CodeDeploy_20141006',
+    );
     const saved = { ...process.env };
     for (const behaviour of ['healthy', 'broken'] as const) {
       const world = await LoopbackDeployment.start({ green: { behaviour } });
