@@ -58,6 +58,18 @@ export const greenApp = (green: GreenBehaviour, startupMs: number): Partial<Samp
   }
 };
 
+/**
+ * Moves the test listener to green, except for `--green misrouted`, whose rule is left on blue
+ * (the routing proof must catch it). Returns what happened, for the timeline.
+ */
+export const shiftTestTraffic = (green: GreenBehaviour, world: LoopbackDeployment): string => {
+  if (green === 'misrouted') {
+    return 'the test listener rule was not switched: it still forwards to tg-1 (blue)';
+  }
+  world.route('test', 'green');
+  return 'test listener now routes to green';
+};
+
 /** `--green breaks-after-shift`: healthy until production moves to it, then it answers 500. */
 export const breakIfAsked = (green: GreenBehaviour, world: LoopbackDeployment): void => {
   if (green === 'breaks-after-shift') {
@@ -160,20 +172,11 @@ export const rehearseDeployment = async (options: RehearsalOptions): Promise<Reh
         step: 'Install',
         detail: `green task set v2 (task definition :42, ${options.green}) registered on tg-2`,
       });
-      if (options.green === 'misrouted') {
-        emit({
-          type: 'step',
-          step: 'AllowTestTraffic',
-          detail: 'the test listener rule was not switched: it still forwards to tg-1 (blue)',
-        });
-      } else {
-        world.route('test', 'green');
-        emit({
-          type: 'step',
-          step: 'AllowTestTraffic',
-          detail: 'test listener now routes to green',
-        });
-      }
+      emit({
+        type: 'step',
+        step: 'AllowTestTraffic',
+        detail: shiftTestTraffic(options.green, world),
+      });
       showListeners();
 
       /** Invokes a hook Lambda as CodeDeploy does; the reason it failed, or undefined. */

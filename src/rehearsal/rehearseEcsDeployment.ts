@@ -20,6 +20,7 @@ import {
   greenApp,
   type RehearsalOptions,
   type RehearsalResult,
+  shiftTestTraffic,
   waitOutWithAlarm,
   withEnvironment,
 } from './rehearseDeployment';
@@ -170,15 +171,9 @@ export const rehearseEcsDeployment = async (
       for (const step of steps) {
         emit({ type: 'step', step: step.stage, detail: step.detail });
         if (step.stage === 'TEST_TRAFFIC_SHIFT') {
-          if (options.green === 'misrouted') {
-            emit({
-              type: 'step',
-              step: '',
-              detail: 'the test listener rule was not switched: it still forwards to tg-1 (blue)',
-            });
-          } else {
-            world.route('test', 'green');
-          }
+          const shifted = shiftTestTraffic(options.green, world);
+          // Only the exception is news here: the step line already says the rule moves.
+          if (options.green === 'misrouted') emit({ type: 'step', step: '', detail: shifted });
           showListeners();
         }
         if (step.stage === 'PRODUCTION_TRAFFIC_SHIFT') {

@@ -14,6 +14,7 @@ import {
   Tally,
   templateRequest,
   templateResult,
+  unfinishedStream,
 } from './sampling';
 import type { CompareCheck } from './schema';
 import type { ResolvedHeaders } from './secrets';
@@ -162,21 +163,11 @@ export const runComparison = async (
     ...(stats.green.p50Ms !== undefined && { latencyMs: stats.green.p50Ms }),
     comparison: stats,
   };
-  if (ctx.failFast.aborted && !ctx.budget.aborted) {
-    return {
-      ...result,
-      passed: false,
-      skipped: true,
-      reason: 'not finished: the suite had already failed',
-    };
-  }
-  if (ctx.budget.aborted) {
-    return {
-      ...result,
-      passed: false,
-      reason: `time budget ran out after ${stats.green.samples} of ${planned} samples per side`,
-    };
-  }
+  const cut = unfinishedStream(
+    ctx,
+    () => `time budget ran out after ${stats.green.samples} of ${planned} samples per side`,
+  );
+  if (cut) return { ...result, ...cut };
   const unmet = judge(check, stats, shapeDiff);
   return unmet ? { ...result, passed: false, reason: unmet } : { ...result, passed: true };
 };

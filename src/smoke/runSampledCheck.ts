@@ -13,6 +13,7 @@ import {
   Tally,
   templateRequest,
   templateResult,
+  unfinishedStream,
 } from './sampling';
 import type { SampledCheck } from './schema';
 import type { ResolvedHeaders } from './secrets';
@@ -68,21 +69,12 @@ export const runSampledCheck = async (
     ...(stats.p50Ms !== undefined && { latencyMs: stats.p50Ms }),
     sample: stats,
   };
-  if (ctx.failFast.aborted && !ctx.budget.aborted) {
-    return {
-      ...base,
-      passed: false,
-      skipped: true,
-      reason: 'not finished: the suite had already failed',
-    };
-  }
-  if (ctx.budget.aborted) {
-    return {
-      ...base,
-      passed: false,
-      reason: `time budget ran out after ${stats.samples} of ${planned} samples (errors ${stats.errors}${stats.p95Ms !== undefined ? `, p95 ${stats.p95Ms} ms` : ''})`,
-    };
-  }
+  const cut = unfinishedStream(
+    ctx,
+    () =>
+      `time budget ran out after ${stats.samples} of ${planned} samples (errors ${stats.errors}${stats.p95Ms !== undefined ? `, p95 ${stats.p95Ms} ms` : ''})`,
+  );
+  if (cut) return { ...base, ...cut };
   const unmet = judge(check, stats);
   return unmet ? { ...base, passed: false, reason: unmet } : { ...base, passed: true };
 };

@@ -149,3 +149,17 @@ export const templateResult = (
   path: template.paths.join(' '),
   requestHeaders: redactHeaders(headers.values, headers.secretHeaders),
 });
+
+/**
+ * How a stream check that did not finish ends: skipped when another check had already failed
+ * the suite, failed with `budgetReason()` when the time budget ran out; undefined if it finished.
+ */
+export const unfinishedStream = (
+  ctx: { readonly budget: AbortSignal; readonly failFast: AbortSignal },
+  budgetReason: () => string,
+): { passed: false; skipped?: true; reason: string } | undefined => {
+  if (ctx.failFast.aborted && !ctx.budget.aborted) {
+    return { passed: false, skipped: true, reason: 'not finished: the suite had already failed' };
+  }
+  return ctx.budget.aborted ? { passed: false, reason: budgetReason() } : undefined;
+};
