@@ -40,7 +40,10 @@ class PreflightPlugin {
       functions,
       suiteFile: suiteFilePath(this.serverless.serviceDir, service.custom.smokeSuite),
       deploying,
+      serviceMap: service.custom.serviceMap,
     });
+    const { selectionSummary } = loadTs('../src/smoke/selectionSummary.ts');
+    if (suite) this.serverless.cli?.log(selectionSummary(suite));
     // A service map: every service's suite is validated, and the hooks read exactly its groups.
     let services;
     if (service.custom.serviceMap) {

@@ -66,3 +66,19 @@ export class DiscoveryError extends BlueGreenHooksError {
 /** The error's message, whatever was thrown. */
 export const describeError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/**
+ * The invocation's time budget ran out and the work did not stop when asked: the hard stop
+ * answered instead, naming the phase that was running.
+ */
+export class TimeBudgetError extends BlueGreenHooksError {
+  public constructor(
+    public readonly budgetMs: number,
+    public readonly phase: string,
+  ) {
+    super(
+      `time budget of ${budgetMs >= 10_000 ? `${Math.round(budgetMs / 1000)} s` : `${budgetMs} ms`} ran out during ${phase}; raise the function timeout, or find what ${phase} waited on in the log`,
+    );
+    this.name = 'TimeBudgetError';
+  }
+}

@@ -216,6 +216,11 @@ export interface SdkSettings {
 export interface HookSettings {
   /** An override of the discovered test listener URL; absent: discovered from the deployment. */
   readonly testListenerUrl?: string;
+  /**
+   * An override of the discovered production listener URL (blue's side of a comparison, the
+   * production watch); absent: discovered from the deployment.
+   */
+  readonly productionListenerUrl?: string;
   /** Prove the test listener routes only to green before any check (ROUTING_PROOF). */
   readonly routingProof: boolean;
   /** The deployment group this function serves; a deployment of another group is refused. */
@@ -243,10 +248,12 @@ export const readHookSettings = (
 ): HookSettings => {
   const reader = new EnvReader(env, options);
   const testListenerUrl = reader.optionalHttpUrl('TEST_LISTENER_URL');
+  const productionListenerUrl = reader.optionalHttpUrl('PRODUCTION_LISTENER_URL');
   const applicationName = reader.optionalString('CODEDEPLOY_APPLICATION_NAME');
   const deploymentGroupName = reader.optionalString('CODEDEPLOY_DEPLOYMENT_GROUP_NAME');
   return reader.done('Invalid lifecycle hook environment', {
     ...(testListenerUrl && { testListenerUrl }),
+    ...(productionListenerUrl && { productionListenerUrl }),
     ...(applicationName &&
       deploymentGroupName && { serves: { applicationName, deploymentGroupName } }),
     routingProof: reader.boolean('ROUTING_PROOF', ENV_DEFAULTS.ROUTING_PROOF),

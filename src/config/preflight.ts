@@ -38,6 +38,8 @@ export interface PreflightInput {
   readonly suiteFile: string;
   /** `sls deploy` (not just package): placeholder values are refused then. */
   readonly deploying: boolean;
+  /** The stage's serviceMap param: each service then has its own URL override, or none. */
+  readonly serviceMap?: string;
 }
 
 const PLACEHOLDER_HOST = /\.invalid$/;
@@ -128,6 +130,16 @@ export const runPreflight = (input: PreflightInput): Suite | undefined => {
   for (const fn of input.functions) {
     checkName(fn, input.stage, problems);
     checkEnvironment(fn, input.deploying, problems);
+  }
+  if (input.serviceMap) {
+    for (const fn of input.functions) {
+      const url = fn.environment.TEST_LISTENER_URL;
+      if (typeof url === 'string' && url.trim()) {
+        problems.push(
+          `function ${fn.key}: the testListenerUrl param (${url}) is set together with serviceMap ${input.serviceMap}; a map's services are never tested at the stage's URL, so set testListenerUrl on each service's entry in the map that needs one, and leave the param empty`,
+        );
+      }
+    }
   }
   let suite: Suite | undefined;
   try {

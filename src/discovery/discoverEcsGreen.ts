@@ -3,7 +3,7 @@
  * `DescribeServiceRevisions` gives its task definition, the listener rules ECS shifts
  * (`advancedConfiguration.testListenerRule` / `productionListenerRule`) and the target group
  * that serves green (`resolvedConfiguration`). ELBv2 then gives the rule's listener, port and DNS
- * name, and the routing proof checks that the rule sends its traffic to green.
+ * name, and the routing proof checks that the test rule sends its traffic to green alone.
  *
  *   DescribeServiceRevisions ─┬─ DescribeListeners* ‖ DescribeLoadBalancers*
  *                             ├─ DescribeRules ‖ DescribeTargetHealth (green's target group)
@@ -12,6 +12,7 @@
 import {
   DescribeServiceRevisionsCommand,
   DescribeTaskDefinitionCommand,
+  type ServiceConnectConfiguration,
 } from '@aws-sdk/client-ecs';
 import type { EcsReadClients } from '../aws/clients';
 import { DiscoveryError } from '../errors';
@@ -20,18 +21,19 @@ import type { EcsStage } from '../smoke/schema';
 import { awsRead } from './awsRead';
 import { createElbReads, listenerArnOf } from './elbReads';
 import { factsOf } from './revisionFacts';
-import { targetGroupName, taskDefinitionLabel } from './routingProof';
+import {
+  describeForwards,
+  reachesOnly,
+  targetGroupName,
+  taskDefinitionLabel,
+} from './routingProof';
 
-/** Stages at which production traffic already reaches green: their URL is the production rule's. */
-const PRODUCTION_STAGES: readonly EcsStage[] = [
-  'PRODUCTION_TRAFFIC_SHIFT',
-  'POST_PRODUCTION_TRAFFIC_SHIFT',
-];
-/** Stages at which the test rule has been shifted to green, so the proof applies. */
-const TEST_PROVEN_STAGES: readonly EcsStage[] = [
-  'POST_TEST_TRAFFIC_SHIFT',
-  'PRE_PRODUCTION_TRAFFIC_SHIFT',
-];
+/**
+ * Service Connect routes test traffic by a header in the client's proxy; with no custom
+ * `testTrafficRules` ECS uses this one (ECS developer guide, "Service Connect resources for
+ * Amazon ECS blue/green deployments"). A request without it reaches blue.
+ */
+export const DEFAULT_TEST_HEADER = { name: 'x-amzn-ecs-blue-green-test', value: 'true' } as const;
 
 export interface EcsDiscoverOptions {
   /** The service deployment (the event's resourceArn): `deployment.id` in facts. */
@@ -40,18 +42,34 @@ export interface EcsDiscoverOptions {
   readonly stage: EcsStage;
   readonly routingProof: boolean;
   readonly overrideUrl?: string;
+  /** A comparison is selected: blue's side (the production rule) must reach blue alone. */
+  readonly needsBlueAlone?: boolean;
   readonly signal: AbortSignal;
 }
 
 export interface EcsGreenTarget {
+  /** Green: the test listener rule's listener (or the override), never the production rule. */
   readonly baseUrl: string;
-  /** The production rule's listener (blue, until production shifts). */
+  /** The production rule's listener: the watch's target, and blue's side of a comparison. */
   readonly productionUrl?: string;
   readonly facts: Facts;
-  /** Service Connect test traffic is chosen by this header. */
+  /** Service Connect test traffic is chosen by this header: sent on every green-side request. */
   readonly testHeader?: { readonly name: string; readonly value: string };
   readonly routing?: string;
 }
+
+/** The header that makes Service Connect send a request to green, if the revision uses it. */
+export const serviceConnectTestHeader = (
+  config: ServiceConnectConfiguration | undefined,
+): { name: string; value: string } | undefined => {
+  if (!config?.enabled) return undefined;
+  const aliases = (config.services ?? []).flatMap((s) => s.clientAliases ?? []);
+  if (aliases.length === 0) return undefined;
+  const custom = aliases.find((a) => a.testTrafficRules?.header?.name)?.testTrafficRules?.header;
+  if (!custom?.name) return { ...DEFAULT_TEST_HEADER };
+  // A custom rule with no exact value matches on the header's presence.
+  return { name: custom.name, value: custom.value?.exact ?? DEFAULT_TEST_HEADER.value };
+};
 
 export const createEcsGreenDiscovery = (clients: EcsReadClients, now = () => Date.now()) => {
   const elb = createElbReads(clients, now);
@@ -84,16 +102,13 @@ export const createEcsGreenDiscovery = (clients: EcsReadClients, now = () => Dat
     const greenTg =
       revision.resolvedConfiguration?.loadBalancers?.[0]?.targetGroupArn ??
       advanced?.alternateTargetGroupArn;
-    const header = revision.serviceConnectConfiguration?.services
-      ?.flatMap((s) => s.clientAliases ?? [])
-      .find((a) => a.testTrafficRules?.header?.name)?.testTrafficRules?.header;
-    const testHeader =
-      header?.name && header.value?.exact
-        ? { name: header.name, value: header.value.exact }
-        : undefined;
-
-    const production = PRODUCTION_STAGES.includes(options.stage);
-    const rule = production ? advanced?.productionListenerRule : advanced?.testListenerRule;
+    const testHeader = serviceConnectTestHeader(revision.serviceConnectConfiguration);
+    // Checks judge green through the test rule at every stage: under LINEAR and CANARY the
+    // production rule splits traffic at every step, so a request through it may reach blue.
+    const rule = advanced?.testListenerRule;
+    const blueTg = [revision.loadBalancers?.[0]?.targetGroupArn, advanced?.alternateTargetGroupArn]
+      .filter((arn): arn is string => Boolean(arn))
+      .find((arn) => arn !== greenTg);
     const taskDefinitionP = revision.taskDefinition
       ? awsRead('ecs:DescribeTaskDefinition', '"*"', signal, (o) =>
           clients.ecs.send(
@@ -114,43 +129,41 @@ export const createEcsGreenDiscovery = (clients: EcsReadClients, now = () => Dat
         await taskDefinitionP,
       );
 
+    const prodRule = advanced?.productionListenerRule;
+    const productionListener = prodRule
+      ? elb.describeListener(listenerArnOf(prodRule), signal)
+      : Promise.resolve(undefined);
+    const productionUrlOf = (l: Awaited<typeof productionListener>) =>
+      l ? { productionUrl: `${l.protocol.toLowerCase()}://${l.dnsName}:${l.port}` } : {};
     if (!rule) {
       if (!options.overrideUrl) {
         throw new DiscoveryError(
-          `service revision ${options.targetServiceRevisionArn} has no load balancer listener rules (advancedConfiguration): give the URL to test (hookDetails.testUrl, or TEST_LISTENER_URL)`,
+          `service revision ${options.targetServiceRevisionArn} has no test listener rule (advancedConfiguration.testListenerRule), so no route is proven to reach green alone: add a test listener rule to the service's load balancer configuration, or give the URL to test (hookDetails.testUrl, or the testListenerUrl param)`,
         );
       }
       return {
         baseUrl: options.overrideUrl,
+        ...productionUrlOf(await productionListener),
         facts: await facts(),
         ...(testHeader && { testHeader }),
       };
     }
     const listenerArn = listenerArnOf(rule);
-    const prove =
-      options.routingProof && (production || TEST_PROVEN_STAGES.includes(options.stage));
-    const prodRule = advanced?.productionListenerRule;
-    const [listener, forwards, healthy, prodListener] = await Promise.all([
+    const prove = options.routingProof;
+    const proveBlue = prove && options.needsBlueAlone === true && prodRule !== undefined;
+    const [listener, forwards, healthy, prodListener, prodForwards] = await Promise.all([
       elb.describeListener(listenerArn, signal),
       prove ? elb.ruleForwards(listenerArn, signal, rule) : Promise.resolve([]),
       prove && greenTg ? elb.healthyTargets(greenTg, signal) : Promise.resolve(0),
-      prodRule ? elb.describeListener(listenerArnOf(prodRule), signal) : Promise.resolve(undefined),
+      productionListener,
+      proveBlue ? elb.ruleForwards(listenerArnOf(prodRule), signal, prodRule) : Promise.resolve([]),
     ]);
     let routing: string | undefined;
     if (prove) {
-      const which = production ? 'production' : 'test';
       const greenLabel = `green's target group ${greenTg ? targetGroupName(greenTg) : '(unknown)'} (task definition ${taskDefinitionLabel(revision.taskDefinition ?? '?')})`;
-      const live = forwards.filter((f) => f.weight > 0);
-      const stray = live.find((f) => f.targetGroupArn !== greenTg);
-      if (
-        !greenTg ||
-        (production ? !live.some((f) => f.targetGroupArn === greenTg) : stray || live.length === 0)
-      ) {
-        const to = stray ? targetGroupName(stray.targetGroupArn) : 'no target group';
+      if (!greenTg || !reachesOnly(forwards, greenTg)) {
         throw new DiscoveryError(
-          production
-            ? `production listener rule :${listener.port} sends no traffic to ${greenLabel}`
-            : `test listener rule :${listener.port} forwards to ${to}, not ${greenLabel}`,
+          `at ${options.stage} the test listener rule :${listener.port} forwards to ${describeForwards(forwards)}, not only to ${greenLabel}: no request would be proven to reach green alone. Run the checks at POST_TEST_TRAFFIC_SHIFT or later, once ECS has moved the test rule to green`,
         );
       }
       if (healthy < 1) {
@@ -158,12 +171,15 @@ export const createEcsGreenDiscovery = (clients: EcsReadClients, now = () => Dat
           `green's target group ${targetGroupName(greenTg)} has no healthy target: the load balancer would not send the checks to green`,
         );
       }
-      routing = `${which} listener rule :${listener.port} forwards to green's target group, with healthy targets`;
+      if (proveBlue && (!blueTg || !reachesOnly(prodForwards, blueTg))) {
+        throw new DiscoveryError(
+          `a comparison needs blue alone behind the production rule, and at ${options.stage} it forwards to ${describeForwards(prodForwards)}: select comparisons for POST_TEST_TRAFFIC_SHIFT, before production traffic moves`,
+        );
+      }
+      routing = `test listener rule :${listener.port} forwards only to green's target group, with healthy targets${proveBlue ? "; the production rule only to blue's" : ''}`;
     }
     return {
-      ...(prodListener && {
-        productionUrl: `${prodListener.protocol.toLowerCase()}://${prodListener.dnsName}:${prodListener.port}`,
-      }),
+      ...productionUrlOf(prodListener),
       baseUrl:
         options.overrideUrl ??
         `${listener.protocol.toLowerCase()}://${listener.dnsName}:${listener.port}`,

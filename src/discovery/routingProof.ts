@@ -83,3 +83,25 @@ export const proveRouting = (input: RoutingInput): RoutingVerdict => {
   }
   return { ok: true, green, greenTargetGroup };
 };
+
+/** A rule's forwards that carry traffic (weight above 0). */
+export const liveForwards = (forwards: readonly ForwardView[]): ForwardView[] =>
+  forwards.filter((f) => f.weight > 0);
+
+/**
+ * Whether every request through a rule reaches one target group: it forwards there with a
+ * weight above 0, and nowhere else with a weight above 0. A split rule (a canary step: blue 90,
+ * green 10) reaches both sides, so it proves nothing about either.
+ */
+export const reachesOnly = (forwards: readonly ForwardView[], targetGroupArn: string): boolean => {
+  const live = liveForwards(forwards);
+  return live.length > 0 && live.every((f) => f.targetGroupArn === targetGroupArn);
+};
+
+/** "tg-1 (weight 90), tg-2 (weight 10)", for reasons. */
+export const describeForwards = (forwards: readonly ForwardView[]): string => {
+  const live = liveForwards(forwards);
+  return live.length === 0
+    ? 'no target group'
+    : live.map((f) => `${targetGroupName(f.targetGroupArn)} (weight ${f.weight})`).join(', ');
+};

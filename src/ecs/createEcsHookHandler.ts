@@ -4,8 +4,10 @@
  *
  * It never throws and never returns an invalid status: a thrown error or a bad status makes ECS
  * roll back with a poor message, so every path (malformed event, bad configuration, crash,
- * spent budget) is a FAILED with its reason in hookDetails and the log. A rollback
- * re-invocation (green's weight 0) and a stage the suite does not list return SUCCEEDED at once.
+ * spent budget) is a FAILED with its reason in hookDetails and the log. The work runs under the
+ * same hard stop as the CodeDeploy hooks: work that ignores its abort signal cannot keep the
+ * answer past the Lambda deadline. Only a rollback re-invocation (green's weight 0) answers
+ * SUCCEEDED without judging green, at once.
  */
 
 import type { Context } from 'aws-lambda';
@@ -13,27 +15,18 @@ import { createEcsReadClients, type EcsReadClients } from '../aws/clients';
 import { ENV_DEFAULTS, type HookSettings, readHookSettings } from '../config/env';
 import { createEcsGreenDiscovery, type EcsGreenDiscovery } from '../discovery/discoverEcsGreen';
 import type { AlarmReader } from '../discovery/readAlarmStates';
-import { DiscoveryError, describeError } from '../errors';
-import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
+import { exempt } from '../engine/verdict';
+import { DiscoveryError, describeError, TimeBudgetError } from '../errors';
+import { type Phase, runWithDeadline } from '../hooks/timeBudget';
+import { createLogger, invocationLog, type Log } from '../logging/logger';
 import { parseBaseUrl } from '../smoke/baseUrl';
-import type { WatchProgress } from '../smoke/runProductionWatch';
-import { runSmokeSuite } from '../smoke/runSmokeSuite';
-import {
-  checksForHook,
-  comparisonsForHook,
-  type Suite,
-  sampledForHook,
-  type WatchSettings,
-  watchForHook,
-} from '../smoke/schema';
+import { type Suite, selectedItems, watchForHook } from '../smoke/schema';
 import type { SecretReader } from '../smoke/secrets';
-import { withDeadline } from '../time/deadline';
-import { type EcsHookResponse, failed, RETURN_MARGIN_MS } from './hookResponse';
+import { answerOf, type EcsHookResponse, failed, RETURN_MARGIN_MS } from './hookResponse';
+import { judgeStage, nothingSelectedReason } from './judgeStage';
 import { type EcsHookEvent, parseEcsHookEvent } from './parseEcsHookEvent';
-import { budgetSpent, readinessStateOf } from './readinessState';
 import { createServiceDeploymentReads } from './serviceDeployment';
-import { answerWatchSlice } from './watchStage';
-import { watchProgressOf } from './watchState';
+import { bindingOf, stepStateOf } from './stepState';
 
 export type { EcsHookResponse, HookStatus } from './hookResponse';
 
@@ -47,12 +40,14 @@ export interface EcsHookHandlerOptions {
   readonly readAlarms?: AlarmReader;
   /** Reads the suite's secrets; SSM and Secrets Manager unless given. */
   readonly readSecret?: SecretReader;
+  /** Time the hard stop gives work that ignores its abort signal (ms). */
+  readonly graceMs?: number;
 }
 
 const ROLLBACK_STAGES = new Set(['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT']);
 
 /** At a rollback ECS invokes these stages again with green's weight at 0. */
-const isRollbackInvocation = (event: EcsHookEvent): boolean => {
+export const isRollbackInvocation = (event: EcsHookEvent): boolean => {
   if (!ROLLBACK_STAGES.has(event.lifecycleStage)) return false;
   const d = event.executionDetails;
   const weights =
@@ -62,8 +57,23 @@ const isRollbackInvocation = (event: EcsHookEvent): boolean => {
   return weights?.[d.targetServiceRevisionArn] === 0;
 };
 
+/** Lambda's longest timeout: the most one invocation can add between two callbacks. */
+const LAMBDA_MAX_MS = 900_000;
+
+/**
+ * The oldest a step's carried state can honestly be: the readiness budget and the watch window,
+ * plus room for the pauses between invocations (a callback delay and an invocation each way).
+ * Older, it belongs to something else and the step starts over; a readiness state past its
+ * budget but within this is judged (FAILED), never restarted.
+ */
+const maxStateAgeMs = (suite: Suite, event: EcsHookEvent): number =>
+  suite.ecs.overallBudgetMs +
+  (watchForHook(suite, event.lifecycleStage)?.windowMs ?? 0) +
+  2 * (Math.max(suite.ecs.callBackDelaySeconds, suite.ecs.watchCallBackDelaySeconds) * 1000) +
+  LAMBDA_MAX_MS;
+
 export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerOptions = {}) => {
-  const log = options.log ?? createLogger();
+  const baseLog = options.log ?? createLogger();
   const now = options.now ?? (() => new Date());
   let suite: Suite | undefined;
   let settings: HookSettings | undefined;
@@ -73,163 +83,104 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
     suite = load();
   } catch (error) {
     configError = `Invalid configuration, fix it and redeploy. ${(error as Error).message}`;
-    log.error('Cold start: invalid configuration; every invocation will answer FAILED', { error });
+    baseLog.error('Cold start: invalid configuration; every invocation will answer FAILED', {
+      error,
+    });
   }
   const clients =
     options.clients ??
     createEcsReadClients(settings?.sdk ?? { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS });
   const discovery = options.discovery ?? createEcsGreenDiscovery(clients);
-
   const serviceDeployment = createServiceDeploymentReads(clients);
 
   const judge = async (
     event: EcsHookEvent,
     context: Pick<Context, 'getRemainingTimeInMillis'>,
+    log: Log,
   ): Promise<EcsHookResponse> => {
     if (configError || !suite || !settings) return failed(configError ?? 'no configuration');
     const stage = event.lifecycleStage;
-    const watch = watchForHook(suite, stage);
-    const selected =
-      checksForHook(suite, stage).length +
-      sampledForHook(suite, stage).length +
-      comparisonsForHook(suite, stage).length +
-      (watch ? 1 : 0);
-    if (selected === 0) {
-      log.info('No checks for this stage in the suite: SUCCEEDED', { stage });
-      return { hookStatus: 'SUCCEEDED' };
-    }
+    // Before anything that takes time: a rollback must never wait on this hook.
     if (isRollbackInvocation(event)) {
       log.info('Rollback re-invocation (green weight 0): SUCCEEDED, never blocking a rollback', {
         stage,
       });
-      return { hookStatus: 'SUCCEEDED' };
+      return answerOf(exempt('rollback re-invocation', "green's weight is 0"));
     }
+    if (selectedItems(suite, stage).length === 0) return failed(nothingSelectedReason(stage));
     const budgetMs = Math.max(0, Math.floor(context.getRemainingTimeInMillis() - RETURN_MARGIN_MS));
     if (budgetMs === 0) return failed('no time left for the suite: raise the function timeout');
-    const state = readinessStateOf(event.hookDetails, suite.ecs.overallBudgetMs, now());
     const testUrl = event.hookDetails?.testUrl;
     const override =
       typeof testUrl === 'string' ? parseBaseUrl(testUrl, 'hookDetails.testUrl') : undefined;
     if (override && !override.ok) return failed(override.problem);
-    const overrideUrl = override?.url ?? settings.testListenerUrl;
-    const activeSuite = suite;
-    const watching = watch && watchProgressOf(event.hookDetails);
-    const deadlineAt = performance.now() + budgetMs;
-
-    return withDeadline(budgetMs, undefined, async ({ signal }) => {
-      if (
-        activeSuite.ecs.skipOnServiceCreation &&
-        (await serviceDeployment.isServiceCreation(event.resourceArn, signal))
-      ) {
-        log.info('First deployment of the service, and the suite skips it: SUCCEEDED', { stage });
-        return { hookStatus: 'SUCCEEDED' } satisfies EcsHookResponse;
-      }
-      const green = await discovery({
-        serviceDeploymentArn: event.resourceArn,
-        targetServiceRevisionArn: event.executionDetails.targetServiceRevisionArn,
-        stage,
-        routingProof: settings?.routingProof ?? true,
-        ...(overrideUrl && { overrideUrl }),
-        signal,
+    const reading = stepStateOf(
+      event.hookDetails,
+      bindingOf(event),
+      now().getTime(),
+      maxStateAgeMs(suite, event),
+    );
+    if (reading.discarded) {
+      log.warn('Carried hookDetails state not taken up; this step starts over', {
+        why: reading.discarded,
       });
-      log.info('Green discovered', {
-        baseUrl: green.baseUrl,
-        ...(green.routing && { routing: green.routing }),
-      });
-      // The checks run once, in the first invocation; later ones carry on watching.
-      const watchSlice = async (progress?: WatchProgress) =>
-        answerWatchSlice({
-          suite: activeSuite,
-          watch: watch as WatchSettings,
-          ...(progress && { progress }),
-          ...(green.productionUrl && { productionUrl: green.productionUrl }),
-          deploymentAlarms: watch?.deploymentAlarms
-            ? await serviceDeployment.alarmNames(event.resourceArn, signal)
-            : [],
-          ...(options.readAlarms && { readAlarms: options.readAlarms }),
-          ...(options.readSecret && { readSecret: options.readSecret }),
-          deadlineAt,
-          signal,
-          now,
-          log,
-        });
-      if (watch && watching) return watchSlice(watching);
-      const result = await runSmokeSuite({
-        suite: activeSuite,
-        hook: stage,
-        baseUrl: green.baseUrl,
-        ...(green.productionUrl && { productionUrl: green.productionUrl }),
-        budget: signal,
-        facts: green.facts,
-        ...(options.readSecret && { readSecret: options.readSecret }),
-        // One probe per invocation: a green that is still starting is asked again later.
-        gateAttempts: 1,
-        ...(green.testHeader && {
-          defaultHeaders: { [green.testHeader.name]: green.testHeader.value },
-        }),
-        watchProduction: false,
-        onProgress: (p) => {
-          if (p.type === 'check') log.info('Smoke check', { ...p.result });
-        },
-      });
-      if (result.verdict === 'Succeeded') {
-        if (watch) return watchSlice();
-        return { hookStatus: 'SUCCEEDED' } satisfies EcsHookResponse;
-      }
-      if (result.readiness?.waiting) {
-        const attempts = state.readinessAttempts + 1;
-        if (budgetSpent(state, now())) {
-          return failed(
-            `green never became ready within ${Math.round(state.overallBudgetMs / 1000)} s (${attempts} invocations; ${result.reason})`,
-          );
-        }
-        return {
-          hookStatus: 'IN_PROGRESS',
-          callBackDelay: activeSuite.ecs.callBackDelaySeconds,
-          hookDetails: {
-            readinessAttempts: attempts,
-            firstSeenAt: state.firstSeenAt,
-            overallBudgetMs: state.overallBudgetMs,
-          },
-        } satisfies EcsHookResponse;
-      }
-      return failed(result.reason ?? 'the suite failed');
-    });
+    }
+    const phase: Phase = { current: 'the start' };
+    const grace = options.graceMs ?? 250;
+    const j = {
+      suite,
+      settings,
+      discovery,
+      serviceDeployment,
+      ...(options.readAlarms && { readAlarms: options.readAlarms }),
+      ...(options.readSecret && { readSecret: options.readSecret }),
+      now,
+      log,
+      phase,
+      deadlineAt: performance.now() + budgetMs,
+    };
+    return runWithDeadline(
+      Math.max(1, budgetMs - grace),
+      (signal) =>
+        judgeStage(j, event, reading.state, override?.url ?? settings?.testListenerUrl, signal),
+      grace,
+      phase,
+    );
   };
 
   return async (
     event: unknown,
     context: Pick<Context, 'getRemainingTimeInMillis'>,
   ): Promise<EcsHookResponse> => {
-    attachLambdaContext(log, context);
     const started = performance.now();
     let response: EcsHookResponse;
+    let log = invocationLog(baseLog, context, {});
     try {
       const parsed = parseEcsHookEvent(event);
       if (!parsed.ok) {
         response = failed(parsed.reason);
       } else {
-        log.appendKeys?.({
+        log = invocationLog(baseLog, context, {
           serviceDeployment: parsed.event.resourceArn,
           stage: parsed.event.lifecycleStage,
           executionId: parsed.event.executionId,
         });
-        response = await judge(parsed.event, context);
+        response = await judge(parsed.event, context, log);
       }
     } catch (error) {
-      response =
-        error instanceof DiscoveryError
-          ? failed(`discovery: ${error.message}`)
-          : failed(`hook crashed: ${describeError(error)}`);
-      if (!(error instanceof DiscoveryError))
+      if (error instanceof DiscoveryError) response = failed(`discovery: ${error.message}`);
+      else if (error instanceof TimeBudgetError) response = failed(error.message);
+      else {
+        response = failed(`hook crashed: ${describeError(error)}`);
         log.error('Hook crashed; answering FAILED', { error });
+      }
     }
     log[response.hookStatus === 'FAILED' ? 'error' : 'info']('Hook verdict', {
       hookStatus: response.hookStatus,
       ...(response.hookDetails && { hookDetails: response.hookDetails }),
       durationMs: Math.round(performance.now() - started),
     });
-    log.resetKeys?.();
+    log.close();
     return response;
   };
 };

@@ -1,4 +1,6 @@
 /** What an ECS lifecycle hook answers: `{ hookStatus, callBackDelay?, hookDetails? }`. */
+import type { Verdict } from '../engine/verdict';
+
 export type HookStatus = 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
 
 export interface EcsHookResponse {
@@ -15,3 +17,7 @@ export const failed = (reason: string): EcsHookResponse => ({
   hookStatus: 'FAILED',
   hookDetails: { reason },
 });
+
+/** The verdict, as ECS takes it: the adapter translates, it never decides. */
+export const answerOf = (verdict: Verdict): EcsHookResponse =>
+  verdict.status === 'Succeeded' ? { hookStatus: 'SUCCEEDED' } : failed(verdict.reason);

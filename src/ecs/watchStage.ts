@@ -1,21 +1,26 @@
 /**
  * The production watch at POST_PRODUCTION_TRAFFIC_SHIFT: one slice per invocation, as long as
- * the invocation's budget allows, then IN_PROGRESS with the watch's progress in hookDetails, so
- * no Lambda is held for the whole window.
+ * the invocation's budget allows, then IN_PROGRESS with the watch's progress in the step's
+ * state, so no Lambda is held for the whole window. The stage passes only through the verdict:
+ * the checks passed in this step (recorded in the state) and the window was covered and ended
+ * with its final look.
  */
+
 import type { AlarmReader } from '../discovery/readAlarmStates';
-import type { WatchProgress } from '../smoke/runProductionWatch';
+import { decide } from '../engine/verdict';
 import { runWatchSlice } from '../smoke/runWatchSlice';
-import type { Suite, WatchSettings } from '../smoke/schema';
+import { type Suite, WATCH_NAME, type WatchSettings } from '../smoke/schema';
 import type { SecretReader } from '../smoke/secrets';
-import { type EcsHookResponse, failed, RETURN_MARGIN_MS } from './hookResponse';
-import { watchDetailsOf } from './watchState';
+import { answerOf, type EcsHookResponse, failed, RETURN_MARGIN_MS } from './hookResponse';
+import { type StepState, stateDetails } from './stepState';
 
 export interface WatchSliceRequest {
   readonly suite: Suite;
   readonly watch: WatchSettings;
-  /** Where the last slice left off; a new window when absent. */
-  readonly progress?: WatchProgress;
+  /** Everything the stage selected, the watch included: what the verdict must see judged. */
+  readonly selected: readonly string[];
+  /** The step's state: the checks that passed, and where the last slice left off. */
+  readonly state: StepState;
   readonly productionUrl?: string;
   readonly deploymentAlarms: readonly string[];
   readonly readAlarms?: AlarmReader;
@@ -24,7 +29,10 @@ export interface WatchSliceRequest {
   readonly deadlineAt: number;
   readonly signal: AbortSignal;
   readonly now: () => Date;
-  readonly log: { info(message: string, attributes: Record<string, unknown>): void };
+  readonly log: {
+    info(message: string, attributes: Record<string, unknown>): void;
+    warn(message: string, attributes: Record<string, unknown>): void;
+  };
 }
 
 export const answerWatchSlice = async (r: WatchSliceRequest): Promise<EcsHookResponse> => {
@@ -42,7 +50,7 @@ export const answerWatchSlice = async (r: WatchSliceRequest): Promise<EcsHookRes
       ...(r.readSecret && { readSecret: r.readSecret }),
       budget: r.signal,
       slice: {
-        ...(r.progress && { progress: r.progress }),
+        ...(r.state.watch && { progress: r.state.watch }),
         maxSliceMs: Math.max(0, Math.min(r.suite.ecs.watchSliceMs, roomMs)),
         now: () => r.now().getTime(),
       },
@@ -51,18 +59,33 @@ export const answerWatchSlice = async (r: WatchSliceRequest): Promise<EcsHookRes
     // The watch's headers: a secret that cannot be read (the message names it and why).
     return failed(`production watch: ${(error as Error).message}`);
   }
-  r.log.info('Production watch slice', { ...outcome.result, total: outcome.progress.samples });
-  if (!outcome.result.passed) return failed(outcome.result.reason ?? 'production watch failed');
+  const { progress, result } = outcome;
+  r.log.info('Production watch slice', {
+    ...result,
+    total: progress.samples,
+    coveredMs: Math.round(progress.coveredMs),
+  });
+  if (progress.longestGapMs > (r.suite.ecs.watchCallBackDelaySeconds + 30) * 1000) {
+    r.log.warn(
+      'Production watch: a long pause between slices; the window is extended to cover it',
+      {
+        longestGapMs: Math.round(progress.longestGapMs),
+        coveredMs: Math.round(progress.coveredMs),
+        windowMs: r.watch.windowMs,
+      },
+    );
+  }
+  if (!result.passed) return failed(result.reason ?? 'production watch failed');
   if (outcome.windowOver) {
-    r.log.info('Production watch: the window ended clean', {
-      samples: outcome.progress.samples,
-      errors: outcome.progress.errors,
-    });
-    return { hookStatus: 'SUCCEEDED' };
+    const evidence = [
+      ...r.state.checksPassed.map((name) => ({ name, passed: true })),
+      { name: WATCH_NAME, passed: true },
+    ];
+    return answerOf(decide(r.selected, evidence, r.state.binding.stage));
   }
   return {
     hookStatus: 'IN_PROGRESS',
     callBackDelay: r.suite.ecs.watchCallBackDelaySeconds,
-    hookDetails: { watch: watchDetailsOf(outcome.progress) },
+    hookDetails: stateDetails({ ...r.state, watch: progress }),
   };
 };

@@ -19,17 +19,17 @@ import {
 } from '../config/env';
 import { createGreenDiscovery, type GreenDiscovery } from '../discovery/discoverGreen';
 import type { AlarmReader } from '../discovery/readAlarmStates';
-import { DiscoveryError, describeError } from '../errors';
+import { DiscoveryError, describeError, TimeBudgetError } from '../errors';
 import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
 import { NO_FACTS, stringsIn } from '../smoke/facts';
 import { runSmokeSuite, type SuiteResult, type Verdict } from '../smoke/runSmokeSuite';
-import type { HookName, Suite } from '../smoke/schema';
+import { type HookName, needsProduction, type Suite } from '../smoke/schema';
 import type { SecretReader } from '../smoke/secrets';
 import { withDeadline } from '../time/deadline';
 import { asCatalog, entryFor, type HookCatalog } from './hookCatalog';
 import { parseHookEvent } from './parseHookEvent';
 import { type ReportOutcome, reportHookStatus } from './reportHookStatus';
-import { reportTimeoutMs, runWithDeadline, suiteBudgetMs } from './timeBudget';
+import { type Phase, reportTimeoutMs, runWithDeadline, suiteBudgetMs } from './timeBudget';
 import { VerdictMemory } from './verdictMemory';
 
 export type HookContext = Pick<Context, 'getRemainingTimeInMillis'>;
@@ -134,14 +134,16 @@ export const createHookHandler = (
         codeDeploy,
       ),
     );
-  // Discovery is skipped only when nothing needs it: one suite, a URL override, no proof and no
-  // facts. A service map always needs it: the deployment's group picks the suite.
+  // Discovery is skipped only when nothing needs it: one suite, a URL override, no proof, no
+  // facts, and no production URL needed (a comparison or the watch) that a param does not give.
+  // A service map always needs it: the deployment's group picks the suite.
   const needsDiscovery =
     config.ok &&
     (config.catalog.services !== undefined ||
       !config.settings.testListenerUrl ||
       config.settings.routingProof ||
-      usesFacts(config.catalog.suite));
+      usesFacts(config.catalog.suite) ||
+      (needsProduction(config.catalog.suite, hook) && !config.settings.productionListenerUrl));
   // A verdict that could not be delivered is re-reported as it was, never recomputed: Lambda
   // retries the invocation, and a second run of the suite could turn Failed into Succeeded.
   const verdicts = new VerdictMemory<Judgement>();
@@ -162,62 +164,74 @@ export const createHookHandler = (
     }
     try {
       const { catalog, settings } = config;
-      return await runWithDeadline(suiteMs, async (signal): Promise<Judgement> => {
-        let baseUrl = settings.testListenerUrl ?? '';
-        let productionUrl: string | undefined;
-        let deploymentAlarms: readonly string[] = [];
-        let facts = NO_FACTS;
-        let suite = catalog.suite;
-        if (needsDiscovery) {
-          const green = await discovery({
-            deploymentId: deploymentId as string,
-            ...(settings.testListenerUrl && { overrideUrl: settings.testListenerUrl }),
-            routingProof: settings.routingProof,
-            // A map picks the service's suite and override; one suite serves one group.
-            select: (d) => {
-              if (catalog.services) {
-                const entry = entryFor(catalog, d.applicationName, d.deploymentGroupName);
-                suite = entry.suite;
-                return entry.testListenerUrl ? { overrideUrl: entry.testListenerUrl } : undefined;
-              }
-              return settings.serves ? servesOnly(settings.serves)(d) : undefined;
+      const phase: Phase = { current: 'the start' };
+      return await runWithDeadline(
+        suiteMs,
+        async (signal): Promise<Judgement> => {
+          let baseUrl = settings.testListenerUrl ?? '';
+          let productionUrl = settings.productionListenerUrl;
+          let deploymentAlarms: readonly string[] = [];
+          let facts = NO_FACTS;
+          let suite = catalog.suite;
+          if (needsDiscovery) {
+            phase.current = 'discovery';
+            const green = await discovery({
+              deploymentId: deploymentId as string,
+              // A service map's entry has its own override or none: never the stage's.
+              ...(settings.testListenerUrl &&
+                !catalog.services && { overrideUrl: settings.testListenerUrl }),
+              routingProof: settings.routingProof,
+              // A map picks the service's suite and override; one suite serves one group.
+              select: (d) => {
+                if (catalog.services) {
+                  const entry = entryFor(catalog, d.applicationName, d.deploymentGroupName);
+                  suite = entry.suite;
+                  return entry.testListenerUrl ? { overrideUrl: entry.testListenerUrl } : undefined;
+                }
+                return settings.serves ? servesOnly(settings.serves)(d) : undefined;
+              },
+              signal,
+            });
+            log.info('Green discovered', {
+              baseUrl: green.baseUrl,
+              deploymentGroup: `${green.deployment.applicationName}/${green.deployment.deploymentGroupName}`,
+              ...(green.routing && { routing: green.routing }),
+            });
+            ({ baseUrl, facts } = green);
+            productionUrl = settings.productionListenerUrl ?? green.productionUrl;
+            deploymentAlarms = green.deployment.alarmNames;
+          }
+          if (!suite) throw new DiscoveryError('no suite was selected for this deployment');
+          phase.current = 'the suite';
+          const result = await runSmokeSuite({
+            suite,
+            hook,
+            baseUrl,
+            ...(productionUrl && { productionUrl }),
+            deploymentAlarms,
+            budget: signal,
+            facts,
+            ...(options.readSecret && { readSecret: options.readSecret }),
+            ...(options.readAlarms && { readAlarms: options.readAlarms }),
+            onProgress: (progress) => {
+              if (progress.type === 'check') log.info('Smoke check', { ...progress.result });
+              options.onProgress?.(progress);
             },
-            signal,
           });
-          log.info('Green discovered', {
-            baseUrl: green.baseUrl,
-            deploymentGroup: `${green.deployment.applicationName}/${green.deployment.deploymentGroupName}`,
-            ...(green.routing && { routing: green.routing }),
-          });
-          ({ baseUrl, facts, productionUrl } = green);
-          deploymentAlarms = green.deployment.alarmNames;
-        }
-        if (!suite) throw new DiscoveryError('no suite was selected for this deployment');
-        const result = await runSmokeSuite({
-          suite,
-          hook,
-          baseUrl,
-          ...(productionUrl && { productionUrl }),
-          deploymentAlarms,
-          budget: signal,
-          facts,
-          ...(options.readSecret && { readSecret: options.readSecret }),
-          ...(options.readAlarms && { readAlarms: options.readAlarms }),
-          onProgress: (progress) => {
-            if (progress.type === 'check') log.info('Smoke check', { ...progress.result });
-            options.onProgress?.(progress);
-          },
-        });
-        return {
-          status: result.verdict,
-          ...(result.reason && { reason: result.reason }),
-          suite: result,
-        };
-      });
+          return {
+            status: result.verdict,
+            ...(result.reason && { reason: result.reason }),
+            suite: result,
+          };
+        },
+        undefined,
+        phase,
+      );
     } catch (error) {
       if (error instanceof DiscoveryError) {
         return { status: 'Failed', reason: `discovery: ${error.message}` };
       }
+      if (error instanceof TimeBudgetError) return { status: 'Failed', reason: error.message };
       log.error('Hook crashed; reporting Failed', { deploymentId, error });
       return { status: 'Failed', reason: `hook crashed: ${describeError(error)}` };
     }

@@ -2,6 +2,8 @@
  * The time a hook may spend on its suite: what Lambda gives it, minus a margin kept for
  * reporting the status (SDK retries included) before the function is killed.
  */
+import { TimeBudgetError } from '../errors';
+
 /** Time kept back for Lambda to return after the report is sent. */
 const RETURN_MS = 200;
 
@@ -16,20 +18,27 @@ export const suiteBudgetMs = (remainingMs: number, safetyMarginMs: number): numb
 export const reportTimeoutMs = (remainingMs: number): number =>
   Math.max(1, Math.floor(remainingMs - RETURN_MS));
 
+/** What an invocation is doing now, for the reason a hard stop gives. */
+export interface Phase {
+  current: string;
+}
+
 /**
  * Runs `work` with a signal that aborts after `ms`, and stops waiting for it shortly after even
- * if it ignores the signal: the deadline is enforced here, not trusted to the work.
+ * if it ignores the signal: the deadline is enforced here, not trusted to the work. Both
+ * controllers' hooks run under it; the hard stop throws a TimeBudgetError naming the phase.
  */
 export const runWithDeadline = async <T>(
   ms: number,
   work: (signal: AbortSignal) => Promise<T>,
   graceMs = 250,
+  phase: Phase = { current: 'the work' },
 ): Promise<T> => {
   const controller = new AbortController();
   const soft = setTimeout(() => controller.abort(), ms);
   let hard: NodeJS.Timeout | undefined;
   const hardStop = new Promise<never>((_, reject) => {
-    hard = setTimeout(() => reject(new Error(`time budget of ${ms} ms exhausted`)), ms + graceMs);
+    hard = setTimeout(() => reject(new TimeBudgetError(ms, phase.current)), ms + graceMs);
   });
   try {
     return await Promise.race([work(controller.signal), hardStop]);

@@ -17,7 +17,7 @@ import {
   unfinishedStream,
 } from './sampling';
 import type { CompareCheck } from './schema';
-import type { ResolvedHeaders } from './secrets';
+import { type ResolvedHeaders, withDefaultHeaders } from './secrets';
 
 export interface ComparisonStats {
   readonly green: SampleStats;
@@ -36,6 +36,8 @@ export interface ComparisonContext {
   readonly budget: AbortSignal;
   readonly failFast: AbortSignal;
   readonly defaultTimeoutMs: number;
+  /** Green's route headers (Service Connect's test header): green's side only, never blue's. */
+  readonly greenHeaders?: Readonly<Record<string, string>>;
 }
 
 /** Keys and types of a JSON value, not its values (arrays: the shape of their first element). */
@@ -118,12 +120,13 @@ export const runComparison = async (
   const signal = AbortSignal.any([ctx.budget, ctx.failFast]);
   const planned = Math.floor((check.ratePerSecond * check.durationMs) / 1000);
   const shapes = { green: new Map<string, unknown>(), blue: new Map<string, unknown>() };
+  const sideHeaders = { green: withDefaultHeaders(headers, ctx.greenHeaders), blue: headers };
   const started = performance.now();
   const send = async (side: 'green' | 'blue', i: number) => {
     const path = check.paths[i % check.paths.length] as string;
     const url = side === 'green' ? ctx.baseUrl : productionUrl;
     const outcome = await ctx.prober.probe(
-      templateRequest(check, url, i, headers, ctx.defaultTimeoutMs),
+      templateRequest(check, url, i, sideHeaders[side], ctx.defaultTimeoutMs),
       signal,
     );
     (side === 'green' ? green : blue).record(outcome, check.expect.status);

@@ -6,17 +6,18 @@
  *
  * The window may be watched in slices (ECS: one slice per invocation, IN_PROGRESS in between):
  * a slice starts from the progress the last one ended with, so the streak and the sliding window
- * carry over, and the window is measured on the wall clock from its start.
+ * carry over. The window counts as watched only for the time a slice watched (see coveredMs), and
+ * it ends with a final look made after its end. A clean window passes; nothing else does.
  */
 
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type AlarmReader, type AlarmReading, awsAlarmReader } from '../discovery/readAlarmStates';
+import { type AlarmReader, awsAlarmReader } from '../discovery/readAlarmStates';
 import { statusMatches } from './assertions';
 import type { Prober } from './httpProbe';
 import type { CheckResult } from './runCheck';
 import { paceRequests, percent, Tally, templateRequest, templateResult } from './sampling';
-import type { WatchSettings } from './schema';
+import { WATCH_NAME, type WatchSettings } from './schema';
 import type { ResolvedHeaders } from './secrets';
+import { pollAlarms, readAlarmsOnce } from './watchAlarms';
 
 export interface WatchContext {
   readonly prober: Prober;
@@ -53,36 +54,6 @@ export const watchedAlarms = (watch: WatchSettings, deploymentAlarms: readonly s
   ...new Set([...watch.alarms, ...(watch.deploymentAlarms ? deploymentAlarms : [])]),
 ];
 
-/** Polls the alarms until `signal` aborts; resolves with the first reason to fail, if any. */
-const watchAlarms = async (
-  read: AlarmReader,
-  names: readonly string[],
-  intervalMs: number,
-  signal: AbortSignal,
-): Promise<string | undefined> => {
-  while (!signal.aborted) {
-    let reading: AlarmReading;
-    try {
-      reading = await read(names, signal);
-    } catch (error) {
-      return signal.aborted ? undefined : `production watch: ${(error as Error).message}`;
-    }
-    const firing = reading.firing[0];
-    if (firing) {
-      return `production watch: alarm ${firing.name} is in ALARM${firing.reason ? ` (${firing.reason})` : ''}`;
-    }
-    if (reading.missing.length > 0) {
-      return `production watch: no CloudWatch alarm is named ${reading.missing.join(', ')} in this account and region; fix watch.alarms (or the deployment's alarm configuration)`;
-    }
-    try {
-      await sleep(intervalMs, undefined, { signal });
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-};
-
 /** Where a watch stands between slices. */
 export interface WatchProgress {
   /** When the window started (epoch ms, wall clock: slices run in different processes). */
@@ -92,6 +63,16 @@ export interface WatchProgress {
   readonly consecutive: number;
   /** The last `slidingWindow` outcomes, oldest first; true is a good answer. */
   readonly recent: readonly boolean[];
+  /**
+   * Milliseconds of the window actually watched: the union of the slices. The window is over
+   * when this reaches windowMs, so a long pause between slices (ECS documents no minimum
+   * callBackDelay) extends the window instead of counting as watched.
+   */
+  readonly coveredMs: number;
+  /** When the last slice ended (epoch ms), to measure the gap before the next. */
+  readonly lastSliceEndedAt?: number;
+  /** The longest pause between two slices so far (ms): reported, and made up for. */
+  readonly longestGapMs: number;
 }
 
 export interface WatchSlice {
@@ -105,7 +86,10 @@ export interface WatchSlice {
 export interface WatchOutcome {
   readonly result: CheckResult;
   readonly progress: WatchProgress;
-  /** The window is over: a passing result is the final verdict. */
+  /**
+   * The window is over: watched in full and ended with the final look (passed), or failed.
+   * A passing result with windowOver false is progress, never a verdict.
+   */
   readonly windowOver: boolean;
 }
 
@@ -115,6 +99,8 @@ export const newWatchProgress = (now: number): WatchProgress => ({
   errors: 0,
   consecutive: 0,
   recent: [],
+  coveredMs: 0,
+  longestGapMs: 0,
 });
 
 export const runProductionWatch = async (
@@ -125,29 +111,25 @@ export const runProductionWatch = async (
 ): Promise<WatchOutcome> => {
   const now = slice.now ?? Date.now;
   const start = slice.progress ?? newWatchProgress(now());
-  const base = templateResult('production watch', watch, headers);
+  const base = templateResult(WATCH_NAME, watch, headers);
   const productionUrl = ctx.productionUrl;
-  if (watchedAlarms(watch, ctx.deploymentAlarms).length > 0 && !ctx.readAlarms) {
-    return {
-      result: { ...base, passed: false, attempts: 0, reason: 'production watch: no alarm reader' },
-      progress: start,
-      windowOver: true,
-    };
-  }
+  const names = watchedAlarms(watch, ctx.deploymentAlarms);
+  const readAlarms = ctx.readAlarms;
+  const refuse = (reason: string): WatchOutcome => ({
+    result: { ...base, passed: false, attempts: 0, reason },
+    progress: start,
+    windowOver: true,
+  });
+  if (names.length > 0 && !readAlarms) return refuse('production watch: no alarm reader');
   if (!productionUrl) {
-    return {
-      result: {
-        ...base,
-        passed: false,
-        attempts: 0,
-        reason: 'production watch: no production URL (discovery gives it)',
-      },
-      progress: start,
-      windowOver: true,
-    };
+    return refuse(
+      'production watch: no production URL (discovery gives it, or the productionListenerUrl param)',
+    );
   }
-  // A new window is whole (a millisecond gone by would cost it its last request).
-  const leftMs = slice.progress ? start.startedAt + watch.windowMs - now() : watch.windowMs;
+  const sliceStartedAt = now();
+  const gapMs =
+    start.lastSliceEndedAt === undefined ? 0 : Math.max(0, sliceStartedAt - start.lastSliceEndedAt);
+  const leftMs = Math.max(0, watch.windowMs - start.coveredMs);
   const sliceMs = Math.max(0, Math.min(leftMs, slice.maxSliceMs ?? leftMs));
   const tally = await Tally.create();
   const stop = new AbortController();
@@ -158,12 +140,11 @@ export const runProductionWatch = async (
   let failure: string | undefined;
   let last = '';
   const sliceStarted = performance.now();
-  const names = watchedAlarms(watch, ctx.deploymentAlarms);
   const sampled = new AbortController();
   const alarmCheck =
-    names.length > 0 && ctx.readAlarms && sliceMs > 0
-      ? watchAlarms(
-          ctx.readAlarms,
+    names.length > 0 && readAlarms && sliceMs > 0
+      ? pollAlarms(
+          readAlarms,
           names,
           watch.alarmIntervalMs,
           AbortSignal.any([signal, sampled.signal]),
@@ -174,39 +155,54 @@ export const runProductionWatch = async (
           }
         })
       : Promise.resolve();
-  await paceRequests(
-    { planned, ratePerSecond: watch.ratePerSecond, concurrency: 2 },
-    signal,
-    async (i) => {
-      const outcome = await ctx.prober.probe(
-        templateRequest(watch, productionUrl, start.samples + i, headers, ctx.defaultTimeoutMs),
-        signal,
-      );
-      if (outcome.kind === 'error' && outcome.budgetExhausted) return;
-      tally.record(outcome, watch.expect.status);
-      const ok =
-        outcome.kind === 'response' && statusMatches(watch.expect.status, outcome.response.status);
-      if (!ok)
-        last = outcome.kind === 'response' ? `status ${outcome.response.status}` : outcome.reason;
-      consecutive = ok ? 0 : consecutive + 1;
-      recent.push(ok);
-      if (recent.length > watch.expect.slidingWindow) recent.shift();
-      const errors = recent.filter((r) => !r).length;
-      const after = `${((now() - start.startedAt) / 1000).toFixed(1)} s into the window`;
-      if (!failure && consecutive >= watch.expect.maxConsecutiveFailures) {
-        failure = `production watch: ${consecutive} failures in a row (last: ${last}), ${after}`;
-      } else if (
-        !failure &&
-        recent.length >= watch.expect.slidingWindow &&
-        errors / recent.length > watch.expect.maxErrorRate
-      ) {
-        failure = `production watch: error rate ${percent(errors / recent.length)} over the last ${recent.length} requests (last: ${last}), ${after}`;
-      }
-      if (failure) stop.abort();
-    },
+  let index = start.samples;
+  const probe = async (final: boolean) => {
+    const outcome = await ctx.prober.probe(
+      templateRequest(watch, productionUrl, index++, headers, ctx.defaultTimeoutMs),
+      signal,
+    );
+    if (outcome.kind === 'error' && outcome.budgetExhausted) return;
+    tally.record(outcome, watch.expect.status);
+    const ok =
+      outcome.kind === 'response' && statusMatches(watch.expect.status, outcome.response.status);
+    if (!ok)
+      last = outcome.kind === 'response' ? `status ${outcome.response.status}` : outcome.reason;
+    consecutive = ok ? 0 : consecutive + 1;
+    recent.push(ok);
+    if (recent.length > watch.expect.slidingWindow) recent.shift();
+    const errors = recent.filter((r) => !r).length;
+    const after = `${((now() - start.startedAt) / 1000).toFixed(1)} s into the window`;
+    if (failure) return;
+    if (final && !ok) {
+      failure = `production watch: the final look at the window's end failed (${last})`;
+    } else if (consecutive >= watch.expect.maxConsecutiveFailures) {
+      failure = `production watch: ${consecutive} failures in a row (last: ${last}), ${after}`;
+    } else if (
+      recent.length >= watch.expect.slidingWindow &&
+      errors / recent.length > watch.expect.maxErrorRate
+    ) {
+      failure = `production watch: error rate ${percent(errors / recent.length)} over the last ${recent.length} requests (last: ${last}), ${after}`;
+    }
+    if (failure) stop.abort();
+  };
+  await paceRequests({ planned, ratePerSecond: watch.ratePerSecond, concurrency: 2 }, signal, () =>
+    probe(false),
   );
   sampled.abort();
   await alarmCheck;
+  // A slice that ran its plan covered its length; one cut short covered what it watched.
+  const completed = !signal.aborted && tally.samples >= planned;
+  const coveredMs =
+    start.coveredMs + (completed ? sliceMs : Math.min(sliceMs, performance.now() - sliceStarted));
+  const covered = coveredMs >= watch.windowMs;
+  // The window ends with a final look made at or after its end: a probe round (one request per
+  // path) and an alarm read, so no pass rests on a sample taken before the window closed.
+  if (covered && !failure && !ctx.budget.aborted) {
+    for (let i = 0; i < watch.paths.length && !failure && !signal.aborted; i++) await probe(true);
+    if (!failure && readAlarms && names.length > 0) {
+      failure = await readAlarmsOnce(readAlarms, names, signal);
+    }
+  }
   const stats = tally.finish(planned, performance.now() - sliceStarted);
   const progress: WatchProgress = {
     startedAt: start.startedAt,
@@ -214,9 +210,11 @@ export const runProductionWatch = async (
     errors: start.errors + stats.errors,
     consecutive,
     recent,
+    coveredMs,
+    lastSliceEndedAt: now(),
+    longestGapMs: Math.max(start.longestGapMs, gapMs),
   };
   const result = { ...base, attempts: stats.samples, sample: stats };
-  const windowOver = now() >= start.startedAt + watch.windowMs || sliceMs >= leftMs;
   if (failure) {
     return { result: { ...result, passed: false, reason: failure }, progress, windowOver: true };
   }
@@ -231,5 +229,5 @@ export const runProductionWatch = async (
       windowOver: true,
     };
   }
-  return { result: { ...result, passed: true }, progress, windowOver };
+  return { result: { ...result, passed: true }, progress, windowOver: covered };
 };

@@ -5,6 +5,7 @@
  * Everything stops when `budget` aborts.
  */
 import type { AlarmReader } from '../discovery/readAlarmStates';
+import { decide, type VerdictStatus } from '../engine/verdict';
 import { type Facts, NO_FACTS } from './facts';
 import { createProber } from './httpProbe';
 import { mapWithConcurrency } from './pacing';
@@ -22,6 +23,7 @@ import {
   type SampledCheck,
   type Suite,
   sampledForHook,
+  WATCH_NAME,
   watchForHook,
 } from './schema';
 import {
@@ -29,13 +31,14 @@ import {
   type ResolvedHeaders,
   resolveHeaders,
   type SecretReader,
+  withDefaultHeaders,
 } from './secrets';
 
 export { backoffDelay } from './pacing';
 export type { ReadinessResult } from './readinessGate';
 export type { CheckResult } from './runCheck';
 
-export type Verdict = 'Succeeded' | 'Failed';
+export type Verdict = VerdictStatus;
 
 export interface SuiteResult {
   readonly suite: string;
@@ -77,8 +80,11 @@ export interface SuiteRunOptions {
   readonly readAlarms?: AlarmReader;
   /** The deployment's own alarms, for `watch.deploymentAlarms`. */
   readonly deploymentAlarms?: readonly string[];
-  /** Sent with every request unless the check sets the header (Service Connect test traffic). */
-  readonly defaultHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Sent with every request to green unless the check sets the header (Service Connect's test
+   * header: without it a request reaches blue), and never with a request to blue.
+   */
+  readonly greenHeaders?: Readonly<Record<string, string>>;
 }
 
 /** Runs the hook's checks of `suite` against `baseUrl` and decides the verdict. */
@@ -122,17 +128,12 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
   } catch (error) {
     return finish({ verdict: 'Failed', reason: (error as Error).message, checks: [] });
   }
-  if (options.defaultHeaders) {
-    const withDefaults = (h: ResolvedHeaders): ResolvedHeaders => {
-      const own = new Set(Object.keys(h.values).map((n) => n.toLowerCase()));
-      const defaults = Object.entries(options.defaultHeaders ?? {}).filter(
-        ([n]) => !own.has(n.toLowerCase()),
-      );
-      return { ...h, values: { ...Object.fromEntries(defaults), ...h.values } };
-    };
-    headers = new Map([...headers].map(([c, h]) => [c, withDefaults(h)]));
-    readinessHeaders = withDefaults(readinessHeaders);
-  }
+  // Green-side requests carry the route's headers (Service Connect's test header): checks, the
+  // readiness probe, sampled checks and green's side of a comparison; blue's side never does.
+  const green = options.greenHeaders;
+  headers = new Map([...headers].map(([c, h]) => [c, withDefaultHeaders(h, green)]));
+  readinessHeaders = withDefaultHeaders(readinessHeaders, green);
+  sampledHeaders = new Map([...sampledHeaders].map(([c, h]) => [c, withDefaultHeaders(h, green)]));
 
   const prober = createProber(suite.tls, { keepAlive: options.keepAlive ?? true });
   try {
@@ -187,6 +188,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
           budget,
           failFast: failFast.signal,
           defaultTimeoutMs: suite.timeoutMs,
+          ...(green && { greenHeaders: green }),
         },
         check,
         compareHeaders.get(check) as ResolvedHeaders,
@@ -204,13 +206,15 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
       onProgress?.({ type: 'check', result });
       results.push(result);
     }
-    const firstFailure =
-      results.find((r) => !r.passed && !r.skipped) ?? results.find((r) => !r.passed);
+    // The single verdict: a pass only when every selected item was judged and passed.
+    const selected = [
+      ...[...checks, ...sampled, ...comparisons].map((c) => c.name),
+      ...(watch ? [WATCH_NAME] : []),
+    ];
+    const verdict = decide(selected, results, hook);
     return finish({
-      verdict: firstFailure ? 'Failed' : 'Succeeded',
-      ...(firstFailure && {
-        reason: `check "${firstFailure.name}" failed: ${firstFailure.reason}`,
-      }),
+      verdict: verdict.status,
+      ...(verdict.status === 'Failed' && { reason: verdict.reason }),
       ...(readiness && { readiness }),
       checks: results,
     });

@@ -17,7 +17,11 @@ export const CODEDEPLOY_HOOKS = [
   'BeforeAllowTraffic',
   'AfterAllowTraffic',
 ] as const;
-/** ECS native blue/green lifecycle stages: a stage not listed in `hooks:` runs nothing. */
+/**
+ * ECS native blue/green lifecycle stages. A stage not listed in `hooks:` takes the selection of
+ * its CodeDeploy equivalent (ECS_EQUIVALENTS); any other unlisted stage selects nothing, and the
+ * ECS hook answers FAILED there rather than pass without looking.
+ */
 export const ECS_STAGES = [
   'RECONCILE_SERVICE',
   'PRE_SCALE_UP',
@@ -500,6 +504,33 @@ export const suiteSchema = z
             if (problem) ctx.addIssue({ code: 'custom', input: text, path, message: problem });
           }
         }
+        // Facts are text, filled in by replacement: inside a regular expression they would be
+        // neither checked nor filled in, so they are refused where they are written.
+        const regexes: Array<[PropertyKey[], RegExp]> = [
+          ...(c.expect.bodyMatches
+            ? [
+                [['checks', i, 'expect', 'bodyMatches'], c.expect.bodyMatches] as [
+                  PropertyKey[],
+                  RegExp,
+                ],
+              ]
+            : []),
+          ...Object.entries(c.expect.headers).flatMap(
+            ([h, e]): Array<[PropertyKey[], RegExp]> =>
+              'matches' in e ? [[['checks', i, 'expect', 'headers', h, 'matches'], e.matches]] : [],
+          ),
+        ];
+        for (const [path, re] of regexes) {
+          const facts = referencesIn(re.source);
+          if (facts.length > 0) {
+            ctx.addIssue({
+              code: 'custom',
+              input: re.source,
+              path,
+              message: `{{${facts[0]}}} inside a regular expression is neither checked nor filled in; compare a fact as text instead (bodyContains, a header's equals or contains, or json equals)`,
+            });
+          }
+        }
         if (names.has(c.name)) {
           ctx.addIssue({
             code: 'custom',
@@ -551,10 +582,32 @@ export type Check = Suite['checks'][number];
 export const isEcsStage = (hook: HookName): hook is EcsStage =>
   (ECS_STAGES as readonly string[]).includes(hook);
 
+export type CodeDeployHook = (typeof CODEDEPLOY_HOOKS)[number];
+
 /**
- * The checks a hook runs, in file order. A CodeDeploy hook that `hooks:` does not list runs every
- * check (it has one job); an ECS stage that is not listed runs nothing (there are eight).
+ * The CodeDeploy hook whose selection an ECS stage takes when `hooks:` does not list the stage,
+ * so one suite serves both controllers unedited: the test listener reaches green, green is about
+ * to take production, green serves production.
  */
+export const ECS_EQUIVALENTS: Readonly<Partial<Record<EcsStage, CodeDeployHook>>> = {
+  POST_TEST_TRAFFIC_SHIFT: 'AfterAllowTestTraffic',
+  PRE_PRODUCTION_TRAFFIC_SHIFT: 'BeforeAllowTraffic',
+  POST_PRODUCTION_TRAFFIC_SHIFT: 'AfterAllowTraffic',
+};
+
+/**
+ * Where a hook's selection comes from: its own `hooks:` entry, its CodeDeploy equivalent's, or
+ * 'all' (a CodeDeploy hook with no entry runs every check); undefined: nothing is selected.
+ */
+export const selectionSource = (suite: Suite, hook: HookName): HookName | 'all' | undefined => {
+  if (suite.hooks[hook]) return hook;
+  if (!isEcsStage(hook)) return 'all';
+  const equivalent = ECS_EQUIVALENTS[hook];
+  if (!equivalent) return undefined;
+  return suite.hooks[equivalent] ? equivalent : 'all';
+};
+
+/** The checks a hook runs, in file order (see selectionSource). */
 export const checksForHook = (suite: Suite, hook: HookName): Check[] =>
   selectForHook(suite, hook, suite.checks);
 
@@ -576,8 +629,25 @@ export const WATCH_STAGES: readonly HookName[] = [
 export const watchForHook = (suite: Suite, hook: HookName): WatchSettings | undefined =>
   WATCH_STAGES.includes(hook) ? suite.watch : undefined;
 
+/** Everything a hook runs, by name: the selection that the verdict must see judged. */
+export const selectedItems = (suite: Suite, hook: HookName): string[] => [
+  ...checksForHook(suite, hook).map((c) => c.name),
+  ...sampledForHook(suite, hook).map((c) => c.name),
+  ...comparisonsForHook(suite, hook).map((c) => c.name),
+  ...(watchForHook(suite, hook) ? [WATCH_NAME] : []),
+];
+
+/** Whether a hook's selection needs the production listener: a comparison, or the watch. */
+export const needsProduction = (suite: Suite, hook: HookName): boolean =>
+  comparisonsForHook(suite, hook).length > 0 || watchForHook(suite, hook) !== undefined;
+
+/** The name the production watch's result carries. */
+export const WATCH_NAME = 'production watch';
+
 const selectForHook = <T extends { name: string }>(suite: Suite, hook: HookName, all: T[]): T[] => {
-  const selected = suite.hooks[hook];
-  if (!selected) return isEcsStage(hook) ? [] : all;
+  const source = selectionSource(suite, hook);
+  if (source === undefined) return [];
+  if (source === 'all') return all;
+  const selected = suite.hooks[source] ?? [];
   return all.filter((c) => selected.includes(c.name));
 };

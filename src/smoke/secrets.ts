@@ -143,6 +143,17 @@ export interface ResolvedHeaders {
   readonly secretHeaders: ReadonlySet<string>;
 }
 
+/** `h` with `defaults` added where it does not set the header itself (names are case-blind). */
+export const withDefaultHeaders = (
+  h: ResolvedHeaders,
+  defaults: Readonly<Record<string, string>> | undefined,
+): ResolvedHeaders => {
+  if (!defaults) return h;
+  const own = new Set(Object.keys(h.values).map((n) => n.toLowerCase()));
+  const added = Object.entries(defaults).filter(([n]) => !own.has(n.toLowerCase()));
+  return { ...h, values: { ...Object.fromEntries(added), ...h.values } };
+};
+
 export const resolveHeaders = async (
   headers: Readonly<Record<string, HeaderValue>>,
   readSecret: SecretReader,

@@ -64,13 +64,13 @@ describe('ECS lifecycle hook', () => {
     const response = await invoke(event('POST_TEST_TRAFFIC_SHIFT'));
     expect(response.hookStatus).toBe('FAILED');
     expect(response.hookDetails?.reason).toBe(
-      `discovery: test listener rule :${new URL(world.test.url).port} forwards to sample-website-tg-1, not green's target group sample-website-tg-2 (task definition sample-website:42)`,
+      `discovery: at POST_TEST_TRAFFIC_SHIFT the test listener rule :${new URL(world.test.url).port} forwards to sample-website-tg-1 (weight 1), not only to green's target group sample-website-tg-2 (task definition sample-website:42): no request would be proven to reach green alone. Run the checks at POST_TEST_TRAFFIC_SHIFT or later, once ECS has moved the test rule to green`,
     );
     expect(world.blueApp.paths).toEqual([]);
   });
 
   it('a green that needs 20 s to start gets IN_PROGRESS with hookDetails, then SUCCEEDED once ready', async () => {
-    const { world, invoke, event } = await setUp(
+    const { world, invoke, event, deployment } = await setUp(
       { green: { behaviour: 'slow-start', startupMs: 20_000 } },
       { ecs: { callBackDelaySeconds: 2, overallBudgetMs: 60_000 } },
     );
@@ -89,15 +89,22 @@ describe('ECS lifecycle hook', () => {
       hookStatus: 'IN_PROGRESS',
       callBackDelay: 2,
       hookDetails: {
-        readinessAttempts: 1,
-        firstSeenAt: expect.any(String),
-        overallBudgetMs: 60_000,
+        bluegreenHooks: {
+          deployment: deployment.arn,
+          stage: 'POST_TEST_TRAFFIC_SHIFT',
+          step: 'test=-,production=-',
+          since: expect.any(String),
+          readinessAttempts: 1,
+          checksPassed: [],
+        },
       },
     });
     expect(responses.at(-1)).toEqual({ hookStatus: 'SUCCEEDED' });
     expect(responses.length).toBeGreaterThan(1);
     expect(hookDetails.userKey).toBe('kept');
-    expect(hookDetails.readinessAttempts).toBe(responses.length - 1);
+    expect((hookDetails.bluegreenHooks as { readinessAttempts: number }).readinessAttempts).toBe(
+      responses.length - 1,
+    );
   });
 
   it("sends Service Connect's test header, and honours hookDetails.testUrl", async () => {
@@ -118,14 +125,22 @@ describe('ECS lifecycle hook', () => {
   });
 
   it('FAILED once the overall readiness budget is spent', async () => {
-    const { world, invoke, event } = await setUp({
+    const { world, invoke, event, deployment } = await setUp({
       green: { behaviour: 'slow-start', startupMs: 60_000 },
     });
     world.route('test', 'green');
-    const long = new Date(Date.now() - 11_000).toISOString();
+    const long = new Date(Date.now() - 10_500).toISOString();
     const response = await invoke(
       event('POST_TEST_TRAFFIC_SHIFT', {
-        hookDetails: { readinessAttempts: 5, firstSeenAt: long },
+        hookDetails: {
+          bluegreenHooks: {
+            deployment: deployment.arn,
+            stage: 'POST_TEST_TRAFFIC_SHIFT',
+            step: 'test=-,production=-',
+            since: long,
+            readinessAttempts: 5,
+          },
+        },
       }),
     );
     expect(response.hookStatus).toBe('FAILED');
@@ -146,11 +161,17 @@ describe('ECS lifecycle hook', () => {
     expect(world.ecs.requests).toEqual([]);
   });
 
-  it('SUCCEEDED, logged, at a stage the suite does not list', async () => {
-    const { invoke, event, log, world } = await setUp();
-    expect(await invoke(event('PRE_SCALE_UP'))).toEqual({ hookStatus: 'SUCCEEDED' });
-    expect(log.lines.some((l) => l.message.startsWith('No checks for this stage'))).toBe(true);
+  it('FAILED, naming both fixes, at a stage that selects nothing: never a pass without looking', async () => {
+    const { invoke, event, world } = await setUp();
+    expect(await invoke(event('PRE_SCALE_UP'))).toEqual({
+      hookStatus: 'FAILED',
+      hookDetails: {
+        reason:
+          "nothing was judged: the suite selects no check for PRE_SCALE_UP, so this hook cannot pass it. List checks for PRE_SCALE_UP in the suite's hooks:, or remove PRE_SCALE_UP from the service's deploymentConfiguration.lifecycleHooks lifecycleStages",
+      },
+    });
     expect(world.ecs.requests).toEqual([]);
+    expect(world.greenApp.paths).toEqual([]);
   });
 
   it('skips the first deployment of a new service when the suite says so', async () => {

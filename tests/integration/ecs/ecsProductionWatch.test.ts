@@ -24,8 +24,9 @@ const suite = (watch: Partial<NonNullable<SuiteInput['watch']>> = {}): TestSuite
 
 describe('ECS production watch', () => {
   it('watches a clean window in slices (IN_PROGRESS with the progress), then SUCCEEDED', async () => {
-    const { world, invokeUntilDone, log } = await startEcsHookWorld(suite());
+    const { world, invokeUntilDone, log, deployment } = await startEcsHookWorld(suite());
     world.route('production', 'green');
+    world.route('test', 'green');
     const { responses, hookDetails } = await invokeUntilDone(STAGE, { userKey: 'kept' });
     expect(responses.at(-1)).toEqual({ hookStatus: 'SUCCEEDED' });
     expect(responses.length).toBeGreaterThanOrEqual(3);
@@ -33,12 +34,23 @@ describe('ECS production watch', () => {
       hookStatus: 'IN_PROGRESS',
       callBackDelay: 1,
       hookDetails: {
-        watch: {
-          startedAt: expect.any(String),
-          samples: 5,
-          errors: 0,
-          consecutive: 0,
-          recent: '11111',
+        bluegreenHooks: {
+          deployment: deployment.arn,
+          stage: STAGE,
+          step: 'test=-,production=-',
+          since: expect.any(String),
+          readinessAttempts: 0,
+          checksPassed: ['home'],
+          watch: {
+            startedAt: expect.any(String),
+            samples: 5,
+            errors: 0,
+            consecutive: 0,
+            recent: '11111',
+            coveredMs: 1_000,
+            lastSliceEndedAt: expect.any(String),
+            longestGapMs: 0,
+          },
         },
       },
     });
@@ -53,6 +65,7 @@ describe('ECS production watch', () => {
   it('FAILED in the first slice after production starts failing', async () => {
     const { world, invokeUntilDone } = await startEcsHookWorld(suite({ windowMs: 60_000 }));
     world.route('production', 'green');
+    world.route('test', 'green');
     const { responses } = await invokeUntilDone(
       STAGE,
       {},
@@ -78,19 +91,25 @@ describe('ECS production watch', () => {
       green: { behaviour: 'broken' },
     });
     world.route('production', 'green');
+    world.route('test', 'green');
     const response = await invoke(event(STAGE));
     expect(response.hookStatus).toBe('FAILED');
     expect(response.hookDetails?.reason).toMatch(/^check "home" failed/);
   });
 
-  it('watches even when the stage lists no checks; a state that does not parse starts a new window', async () => {
+  it("a stage the suite does not list takes AfterAllowTraffic's checks and the watch; a state that does not parse starts a new window", async () => {
     const input = { ...suite(), hooks: {} };
     const { world, invoke, event } = await startEcsHookWorld(input);
     world.route('production', 'green');
-    const response = await invoke(event(STAGE, { hookDetails: { watch: { samples: 'many' } } }));
+    world.route('test', 'green');
+    const response = await invoke(
+      event(STAGE, { hookDetails: { bluegreenHooks: { watch: { samples: 'many' } } } }),
+    );
     expect(response).toMatchObject({
       hookStatus: 'IN_PROGRESS',
-      hookDetails: { watch: { samples: 5, recent: '11111' } },
+      hookDetails: {
+        bluegreenHooks: { checksPassed: ['home'], watch: { samples: 5, recent: '11111' } },
+      },
     });
   });
 
@@ -102,6 +121,7 @@ describe('ECS production watch', () => {
       4_000,
     );
     world.route('production', 'green');
+    world.route('test', 'green');
     const started = performance.now();
     const response = await invoke(event(STAGE));
     expect(performance.now() - started).toBeLessThan(4_000);
@@ -117,6 +137,7 @@ describe('ECS production watch', () => {
       { readAlarms: cloudWatchAlarmReader() },
     );
     world.route('production', 'green');
+    world.route('test', 'green');
     world.world.deploymentAlarmNames = ['svc-5xx'];
     world.cloudWatch.setAlarm('svc-5xx', 'ALARM', 'Threshold Crossed');
     const response = await invoke(event(STAGE));
@@ -142,6 +163,7 @@ describe('ECS production watch', () => {
       },
     );
     world.route('production', 'green');
+    world.route('test', 'green');
     const response = await invoke(event(STAGE));
     expect(response.hookStatus).toBe('FAILED');
     expect(String(response.hookDetails?.reason)).toMatch(

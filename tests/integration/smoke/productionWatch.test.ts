@@ -32,8 +32,28 @@ describe('production watch', () => {
     expect(result.checks.at(-1)).toMatchObject({
       name: 'production watch',
       passed: true,
-      sample: { samples: 10 },
+      // 10 paced over the window, and the final look's one request (one path) after its end
+      sample: { samples: 11 },
     });
+  });
+
+  it('a watch cut short by the time budget fails, never passes (CodeDeploy: one invocation)', async () => {
+    const app = await startApp();
+    const result = await runSmokeSuite({
+      suite: suiteOf({
+        checks: [{ name: 'home', path: '/' }],
+        watch: { paths: ['/'], ratePerSecond: 5, windowMs: 5_000 },
+      }),
+      hook: 'AfterAllowTraffic',
+      baseUrl: app.url,
+      productionUrl: app.url,
+      watchProduction: true,
+      budget: AbortSignal.timeout(1_500),
+    });
+    expect(result.verdict).toBe('Failed');
+    expect(result.reason).toMatch(
+      /production watch: the time budget ran out \d+ requests into a 5 s window/,
+    );
   });
 
   it('fails within a second of production starting to answer 500 (3 in a row at 5/s)', async () => {
@@ -101,9 +121,10 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
     const second = await sliceOf(app.url, { progress: first.progress });
     expect(second.windowOver).toBe(true);
     expect(second.progress.startedAt).toBe(first.progress.startedAt);
-    // The window is wall-clock time from its start, not the sum of the slices.
-    expect(second.progress.samples).toBeGreaterThanOrEqual(13);
-    expect(second.progress.samples).toBeLessThanOrEqual(16);
+    // The window is the union of the slices: 500 ms, then the 2500 ms left, then the final look.
+    expect(first.progress.coveredMs).toBe(500);
+    expect(second.progress.coveredMs).toBe(3_000);
+    expect(second.progress.samples).toBe(2 + 12 + 1);
   });
 
   it('carries the failure streak across slices: two failures, then one more, fail at once', async () => {
@@ -135,11 +156,78 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
     expect(outcome.result.attempts).toBe(1);
   });
 
-  it('a window already over sends nothing and passes', async () => {
+  it('a window whose wall clock ran out but that nobody watched is watched in full', async () => {
+    // The old rule (time since startedAt) passed this with no request at all.
     const app = await startApp();
     const progress = newWatchProgress(Date.now() - 3_500);
     const outcome = await sliceOf(app.url, { progress });
-    expect(outcome).toMatchObject({ windowOver: true, result: { passed: true, attempts: 0 } });
-    expect(app.paths).toEqual([]);
+    expect(outcome.windowOver).toBe(true);
+    expect(outcome.result.passed).toBe(true);
+    expect(outcome.result.attempts).toBe(15 + 1);
+  });
+
+  it('a covered window ends with a final look after its end: production broken then fails it', async () => {
+    const app = await startApp({ behaviour: 'broken' });
+    const progress = { ...newWatchProgress(Date.now() - 3_500), samples: 15, coveredMs: 3_000 };
+    const outcome = await sliceOf(app.url, { progress });
+    expect(outcome.result.passed).toBe(false);
+    expect(outcome.result.reason).toBe(
+      "production watch: the final look at the window's end failed (status 500)",
+    );
+    expect(app.paths).toEqual(['/']);
+  });
+
+  it('the final look is one request per path and an alarm read, made after the window ends', async () => {
+    const app = await startApp();
+    const reads: number[] = [];
+    const suite = suiteOf({
+      checks: [{ name: 'home', path: '/' }],
+      watch: { paths: ['/', '/health'], windowMs: 3_000, alarms: ['latency'] },
+    });
+    const progress = { ...newWatchProgress(Date.now() - 3_500), coveredMs: 3_000 };
+    const outcome = await runWatchSlice({
+      suite,
+      watch: suite.watch as NonNullable<typeof suite.watch>,
+      productionUrl: app.url,
+      budget: AbortSignal.timeout(10_000),
+      readAlarms: async () => {
+        reads.push(Date.now());
+        return { firing: [], missing: [] };
+      },
+      slice: { progress },
+    });
+    expect(outcome).toMatchObject({ windowOver: true, result: { passed: true, attempts: 2 } });
+    expect(app.paths.sort()).toEqual(['/', '/health']);
+    expect(reads).toHaveLength(1);
+  });
+
+  it('an alarm firing at the final look fails the window', async () => {
+    const app = await startApp();
+    const suite = suiteOf({
+      checks: [{ name: 'home', path: '/' }],
+      watch: { paths: ['/'], windowMs: 3_000, alarms: ['latency'] },
+    });
+    const outcome = await runWatchSlice({
+      suite,
+      watch: suite.watch as NonNullable<typeof suite.watch>,
+      productionUrl: app.url,
+      budget: AbortSignal.timeout(10_000),
+      readAlarms: async () => ({ firing: [{ name: 'latency', reason: 'p99 high' }], missing: [] }),
+      slice: { progress: { ...newWatchProgress(Date.now()), coveredMs: 3_000 } },
+    });
+    expect(outcome.result.reason).toBe('production watch: alarm latency is in ALARM (p99 high)');
+  });
+
+  it('a pause between slices is measured, and does not count as watched', async () => {
+    const app = await startApp();
+    const progress = {
+      ...newWatchProgress(Date.now() - 10_000),
+      coveredMs: 1_000,
+      lastSliceEndedAt: Date.now() - 8_000,
+    };
+    const outcome = await sliceOf(app.url, { progress, maxSliceMs: 400 });
+    expect(outcome.progress.longestGapMs).toBeGreaterThanOrEqual(8_000);
+    expect(outcome.progress.coveredMs).toBe(1_400);
+    expect(outcome.windowOver).toBe(false);
   });
 });
