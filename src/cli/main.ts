@@ -2,9 +2,11 @@
  * The `ecs-bluegreen-hooks` command line. Exit codes: 0 success, 1 a Failed verdict, 2 a usage
  * or configuration error (one line on stderr, no stack trace).
  */
+
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../errors';
 import { GREEN_BEHAVIOURS, type GreenBehaviour } from '../rehearsal/rehearseDeployment';
+import { ECS_STRATEGIES, type EcsStrategy } from '../rehearsal/rehearseEcsDeployment';
 import { HOOK_NAMES, type HookName } from '../smoke/schema';
 import { runAppspecCommand } from './commands/appspec';
 import { runRehearseCommand } from './commands/rehearse';
@@ -39,6 +41,14 @@ export const buildProgram = (setExitCode: (code: number) => void): Command => {
         .default('codedeploy'),
     )
     .addOption(
+      new Option(
+        '--strategy <strategy>',
+        'with --controller ecs: all at once, or production traffic in steps (the production rule splits)',
+      )
+        .choices(ECS_STRATEGIES)
+        .default('blue-green'),
+    )
+    .addOption(
       new Option('--green <behaviour>', 'how the new (green) version behaves')
         .choices(GREEN_BEHAVIOURS)
         .default('healthy'),
@@ -67,6 +77,7 @@ export const buildProgram = (setExitCode: (code: number) => void): Command => {
     .action(
       async (options: {
         controller: 'codedeploy' | 'ecs';
+        strategy: EcsStrategy;
         green: GreenBehaviour;
         alarm?: boolean;
         stage?: string;

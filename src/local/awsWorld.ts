@@ -111,8 +111,11 @@ export class LocalAwsWorld {
    * ECS service's deployment alarms (enabled when not empty).
    */
   public deploymentAlarmNames: string[] = [];
-  /** Service Connect: test traffic is chosen by this header (testTrafficRules). */
-  public testTrafficHeader: { name: string; value: string } | undefined;
+  /**
+   * Service Connect blue/green (no load balancer rules): test traffic is chosen by a header,
+   * this custom one (testTrafficRules) or ECS's default.
+   */
+  public serviceConnect: { header?: { name: string; value: string } } | undefined;
 
   public constructor(options: SampleWorldOptions) {
     const family = options.family ?? 'sample-website';

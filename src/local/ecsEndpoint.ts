@@ -68,25 +68,27 @@ export class LocalEcsEndpoint extends LoopbackHttpServer {
         serviceArn: w.serviceArn,
         clusterArn: w.clusterArn,
         taskDefinition: td.arn,
-        loadBalancers: [
-          {
-            targetGroupArn: w.tg1.arn,
-            containerName: td.containers[0]?.name,
-            containerPort: 80,
-            advancedConfiguration: {
-              alternateTargetGroupArn: w.tg2.arn,
-              productionListenerRule: w.ruleOf(w.prodListener),
-              testListenerRule: w.ruleOf(w.testListener),
-              roleArn: 'arn:aws:iam::123456789012:role/ecs-elb',
-            },
-          },
-        ],
-        resolvedConfiguration: {
+        ...(!w.serviceConnect && {
           loadBalancers: [
-            { targetGroupArn: tg.arn, productionListenerRule: w.ruleOf(w.prodListener) },
+            {
+              targetGroupArn: w.tg1.arn,
+              containerName: td.containers[0]?.name,
+              containerPort: 80,
+              advancedConfiguration: {
+                alternateTargetGroupArn: w.tg2.arn,
+                productionListenerRule: w.ruleOf(w.prodListener),
+                testListenerRule: w.ruleOf(w.testListener),
+                roleArn: 'arn:aws:iam::123456789012:role/ecs-elb',
+              },
+            },
           ],
-        },
-        ...(w.testTrafficHeader && {
+          resolvedConfiguration: {
+            loadBalancers: [
+              { targetGroupArn: tg.arn, productionListenerRule: w.ruleOf(w.prodListener) },
+            ],
+          },
+        }),
+        ...(w.serviceConnect && {
           serviceConnectConfiguration: {
             enabled: true,
             services: [
@@ -95,12 +97,14 @@ export class LocalEcsEndpoint extends LoopbackHttpServer {
                 clientAliases: [
                   {
                     port: 80,
-                    testTrafficRules: {
-                      header: {
-                        name: w.testTrafficHeader.name,
-                        value: { exact: w.testTrafficHeader.value },
+                    ...(w.serviceConnect.header && {
+                      testTrafficRules: {
+                        header: {
+                          name: w.serviceConnect.header.name,
+                          value: { exact: w.serviceConnect.header.value },
+                        },
                       },
-                    },
+                    }),
                   },
                 ],
               },

@@ -97,6 +97,39 @@ export class LoopbackDeployment {
     );
   }
 
+  /**
+   * A traffic step of a LINEAR or CANARY deployment: the listener's rule forwards `greenPercent`
+   * of its requests to green and the rest to blue, in the proxy and in what ELBv2 reports.
+   */
+  public split(listener: 'production' | 'test', greenPercent: number): void {
+    const proxy = listener === 'production' ? this.production : this.test;
+    proxy.switchTo({ label: this.label('blue'), url: this.blueApp.url });
+    proxy.split({
+      target: { label: this.label('green'), url: this.greenApp.url },
+      percent: greenPercent,
+    });
+    const l = listener === 'production' ? this.world.prodListener : this.world.testListener;
+    l.forwards = [
+      { targetGroupArn: this.world.tg1.arn, weight: 100 - greenPercent },
+      { targetGroupArn: this.world.tg2.arn, weight: greenPercent },
+    ];
+  }
+
+  /**
+   * Service Connect blue/green: the revision has no load balancer rules; the test proxy stands
+   * for the client's Service Connect proxy, which sends a request to green only when it carries
+   * the test header (the default one unless `header` is given) and to blue otherwise.
+   */
+  public useServiceConnect(header?: { name: string; value: string }): void {
+    this.world.serviceConnect = { ...(header && { header }) };
+    this.test.switchTo({ label: this.label('blue'), url: this.blueApp.url });
+    this.test.routeByHeader({
+      target: { label: this.label('green'), url: this.greenApp.url },
+      name: header?.name ?? 'x-amzn-ecs-blue-green-test',
+      ...(header && { value: header.value }),
+    });
+  }
+
   public async stop(): Promise<void> {
     await Promise.all(
       [

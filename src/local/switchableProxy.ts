@@ -1,6 +1,8 @@
 /**
  * A stand-in for an ALB listener: a small reverse proxy on 127.0.0.1 whose target (a target
- * group, here one sample app) can be switched, as CodeDeploy switches listener rules.
+ * group, here one sample app) can be switched, as CodeDeploy switches listener rules. It can
+ * also split (a canary step: a share of the requests to another target, spread evenly) and route
+ * by header (Service Connect's test traffic: only a request carrying the header reaches green).
  */
 import http from 'node:http';
 import { LoopbackHttpServer } from './loopback';
@@ -10,8 +12,24 @@ export interface ProxyTarget {
   readonly url: string;
 }
 
+export interface ProxySplit {
+  readonly target: ProxyTarget;
+  /** Percent of the requests that go to `target` (0-100). */
+  readonly percent: number;
+}
+
+export interface HeaderRoute {
+  readonly target: ProxyTarget;
+  readonly name: string;
+  /** The exact value; any value when absent. */
+  readonly value?: string;
+}
+
 export class SwitchableProxy extends LoopbackHttpServer {
   private readonly agent = new http.Agent({ keepAlive: true });
+  private splitTo: ProxySplit | undefined;
+  private byHeader: HeaderRoute | undefined;
+  private count = 0;
 
   public constructor(
     public readonly name: string,
@@ -24,8 +42,41 @@ export class SwitchableProxy extends LoopbackHttpServer {
     return this.current;
   }
 
+  /** Where requests go, as a person reads it: one target, or the split's shares. */
+  public get routeLabel(): string {
+    const split = this.splitTo;
+    return split
+      ? `${this.current.label} ${100 - split.percent} % + ${split.target.label} ${split.percent} %`
+      : this.current.label;
+  }
+
   public switchTo(target: ProxyTarget): void {
     this.current = target;
+    this.splitTo = undefined;
+  }
+
+  /** `current` keeps the rest; `split.percent` of the requests, evenly spread, go to the split. */
+  public split(split: ProxySplit | undefined): void {
+    this.splitTo = split;
+  }
+
+  public routeByHeader(route: HeaderRoute | undefined): void {
+    this.byHeader = route;
+  }
+
+  /** Where a request goes: the header route if it carries the header, else by the split. */
+  private targetFor(req: http.IncomingMessage): ProxyTarget {
+    const h = this.byHeader;
+    if (h) {
+      const value = req.headers[h.name.toLowerCase()];
+      if (value !== undefined && (h.value === undefined || value === h.value)) return h.target;
+      return this.current;
+    }
+    const split = this.splitTo;
+    if (!split) return this.current;
+    const n = this.count++;
+    const share = (k: number) => Math.floor((k * split.percent) / 100);
+    return share(n + 1) > share(n) ? split.target : this.current;
   }
 
   public override stop(): Promise<void> {
@@ -34,7 +85,7 @@ export class SwitchableProxy extends LoopbackHttpServer {
   }
 
   protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const target = new URL(req.url ?? '/', this.current.url);
+    const target = new URL(req.url ?? '/', this.targetFor(req).url);
     const upstream = http.request(
       target,
       { method: req.method, headers: { ...req.headers, host: target.host }, agent: this.agent },

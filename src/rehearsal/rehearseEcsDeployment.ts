@@ -5,6 +5,11 @@
  * handler is invoked as ECS invokes it; IN_PROGRESS is honoured by invoking again after the
  * callback delay (scaled down here); FAILED rolls back, and on rollback the hooks of
  * TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT are invoked again with green's weight at 0.
+ *
+ * The service lists, in its lifecycleHooks, the stages at which the suite selects something
+ * (a stage that selects nothing would answer FAILED). Under LINEAR and CANARY the production
+ * rule splits traffic between blue and green at each step, and PRE_PRODUCTION_TRAFFIC_SHIFT and
+ * PRODUCTION_TRAFFIC_SHIFT run at every step, each with that step's weights.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +17,7 @@ import { createEcsHookHandler, type EcsHookResponse } from '../ecs/createEcsHook
 import { LoopbackDeployment } from '../local/loopbackDeployment';
 import type { Log } from '../logging/logger';
 import type { CheckResult } from '../smoke/runSmokeSuite';
-import type { EcsStage } from '../smoke/schema';
+import { ECS_STAGES, type EcsStage, selectedItems } from '../smoke/schema';
 import {
   ALARM_NAME,
   BLUE_LATENCY_MS,
@@ -28,11 +33,25 @@ import {
 /** ECS's callback delays are seconds; the rehearsal waits this fraction of them. */
 const CALLBACK_SCALE = 0.1;
 
-type Step = { readonly stage: string; readonly hook?: EcsStage; readonly detail: string };
+/** The bake between two traffic steps (stepBakeTimeInMinutes / canaryBakeTimeInMinutes). */
+const STEP_BAKE_MS = 1_000;
+
+export const ECS_STRATEGIES = ['blue-green', 'linear', 'canary'] as const;
+export type EcsStrategy = (typeof ECS_STRATEGIES)[number];
+
+/** Green's share of production after each traffic step (LINEAR: 4 x 25 %; CANARY: 10 % first). */
+export const TRAFFIC_STEPS: Readonly<Record<EcsStrategy, readonly number[]>> = {
+  'blue-green': [100],
+  linear: [25, 50, 75, 100],
+  canary: [10, 100],
+};
 
 export const rehearseEcsDeployment = async (
-  options: RehearsalOptions,
+  options: RehearsalOptions & { readonly strategy?: EcsStrategy },
 ): Promise<RehearsalResult> => {
+  const strategy = options.strategy ?? 'blue-green';
+  // The stages the service's lifecycleHooks list: those where the suite selects something.
+  const listed = new Set(ECS_STAGES.filter((s) => selectedItems(options.suite, s).length > 0));
   const started = performance.now();
   const emit = options.onEvent;
   const world = await LoopbackDeployment.start({
@@ -59,8 +78,8 @@ export const rehearseEcsDeployment = async (
       const showListeners = () =>
         emit({
           type: 'listeners',
-          production: world.production.target.label,
-          test: world.test.target.label,
+          production: world.production.routeLabel,
+          test: world.test.routeLabel,
         });
       const finish = (outcome: RehearsalResult['outcome'], reason?: string): RehearsalResult => ({
         outcome,
@@ -88,11 +107,15 @@ export const rehearseEcsDeployment = async (
         },
         ...(hookDetails && { hookDetails }),
       });
-      /** Invokes a stage's hook as ECS does: again after callBackDelay while IN_PROGRESS. */
+      /**
+       * Invokes a stage's hook as ECS does, when the service lists the stage: again after
+       * callBackDelay while IN_PROGRESS. Returns undefined for a stage it does not list.
+       */
       const invoke = async (
         hook: EcsStage,
         weights?: { test?: number; production?: number },
-      ): Promise<EcsHookResponse> => {
+      ): Promise<EcsHookResponse | undefined> => {
+        if (!listed.has(hook)) return undefined;
         stage = hook;
         let details: Record<string, unknown> | undefined;
         for (;;) {
@@ -136,64 +159,91 @@ export const rehearseEcsDeployment = async (
       emit({
         type: 'step',
         step: 'Start',
-        detail: `service deployment of revision :42 (${options.green}); blue :41 serves both listeners`,
+        detail: `service deployment of revision :42 (${options.green}), strategy ${strategy.toUpperCase().replace('-', '_')}; blue :41 serves both listeners`,
+      });
+      emit({
+        type: 'step',
+        step: '',
+        detail: `the service's lifecycle hook lists ${[...listed].join(', ')}`,
       });
       showListeners();
-      const steps: Step[] = [
-        { stage: 'PRE_SCALE_UP', hook: 'PRE_SCALE_UP', detail: 'green is not started yet' },
-        { stage: 'SCALE_UP', detail: 'green tasks start on the alternate target group tg-2' },
-        {
-          stage: 'POST_SCALE_UP',
-          hook: 'POST_SCALE_UP',
-          detail: 'green is running; no test traffic yet',
-        },
-        {
-          stage: 'TEST_TRAFFIC_SHIFT',
-          hook: 'TEST_TRAFFIC_SHIFT',
-          detail: 'the test listener rule moves to green',
-        },
-        {
-          stage: 'POST_TEST_TRAFFIC_SHIFT',
-          hook: 'POST_TEST_TRAFFIC_SHIFT',
-          detail: 'the suite runs against green through the test rule',
-        },
-        {
-          stage: 'PRODUCTION_TRAFFIC_SHIFT',
-          hook: 'PRODUCTION_TRAFFIC_SHIFT',
-          detail: 'the production listener rule moves to green',
-        },
-        {
-          stage: 'POST_PRODUCTION_TRAFFIC_SHIFT',
-          hook: 'POST_PRODUCTION_TRAFFIC_SHIFT',
-          detail: 'green serves production',
-        },
+      /** Runs a stage: its line, what changes in the world, then its hook if listed. */
+      const at = async (
+        name: string,
+        detail: string,
+        change?: () => void,
+        weights?: { test?: number; production?: number },
+      ): Promise<RehearsalResult | undefined> => {
+        emit({ type: 'step', step: name, detail });
+        change?.();
+        if (!(ECS_STAGES as readonly string[]).includes(name)) return undefined;
+        const response = await invoke(name as EcsStage, weights);
+        if (response?.hookStatus === 'FAILED') {
+          return rollBack(`${name} hook answered FAILED: ${String(response.hookDetails?.reason)}`);
+        }
+        return undefined;
+      };
+      const walk: Array<() => Promise<RehearsalResult | undefined>> = [
+        () => at('PRE_SCALE_UP', 'green is not started yet'),
+        () => at('SCALE_UP', 'green tasks start on the alternate target group tg-2'),
+        () => at('POST_SCALE_UP', 'green is running; no test traffic yet'),
+        () =>
+          at(
+            'TEST_TRAFFIC_SHIFT',
+            'the test listener rule moves to green',
+            () => {
+              const shifted = shiftTestTraffic(options.green, world);
+              // Only the exception is news here: the step line already says the rule moves.
+              if (options.green === 'misrouted') emit({ type: 'step', step: '', detail: shifted });
+              showListeners();
+            },
+            { test: 100 },
+          ),
+        () => at('POST_TEST_TRAFFIC_SHIFT', 'the suite runs against green through the test rule'),
       ];
-      for (const step of steps) {
-        emit({ type: 'step', step: step.stage, detail: step.detail });
-        if (step.stage === 'TEST_TRAFFIC_SHIFT') {
-          const shifted = shiftTestTraffic(options.green, world);
-          // Only the exception is news here: the step line already says the rule moves.
-          if (options.green === 'misrouted') emit({ type: 'step', step: '', detail: shifted });
-          showListeners();
+      let before = 0;
+      for (const percent of TRAFFIC_STEPS[strategy]) {
+        const from = before;
+        walk.push(
+          () =>
+            at(
+              'PRE_PRODUCTION_TRAFFIC_SHIFT',
+              `green serves ${from} % of production; next step: ${percent} %`,
+              undefined,
+              { production: from },
+            ),
+          () =>
+            at(
+              'PRODUCTION_TRAFFIC_SHIFT',
+              percent === 100
+                ? 'the production listener rule moves to green'
+                : `the production rule splits: green ${percent} %, blue ${100 - percent} %; checks still go through the test rule (green alone)`,
+              () => {
+                if (percent === 100) world.route('production', 'green');
+                else world.split('production', percent);
+                showListeners();
+                if (from === 0) breakIfAsked(options.green, world);
+              },
+              { production: percent },
+            ),
+        );
+        if (percent < 100) {
+          walk.push(async () => {
+            emit({
+              type: 'step',
+              step: 'step bake',
+              detail: `green serves ${percent} % of production for ${STEP_BAKE_MS / 1000} s before the next step`,
+            });
+            await sleep(STEP_BAKE_MS);
+            return undefined;
+          });
         }
-        if (step.stage === 'PRODUCTION_TRAFFIC_SHIFT') {
-          world.route('production', 'green');
-          showListeners();
-          breakIfAsked(options.green, world);
-        }
-        if (!step.hook) continue;
-        const weights =
-          step.stage === 'TEST_TRAFFIC_SHIFT'
-            ? { test: 100 }
-            : step.stage === 'PRODUCTION_TRAFFIC_SHIFT'
-              ? { production: 100 }
-              : {};
-        const response = await invoke(step.hook, weights);
-        if (response.hookStatus === 'FAILED') {
-          return rollBack(
-            `${step.hook} hook answered FAILED: ${String(response.hookDetails?.reason)}`,
-          );
-        }
+        before = percent;
+      }
+      walk.push(() => at('POST_PRODUCTION_TRAFFIC_SHIFT', 'green serves production'));
+      for (const step of walk) {
+        const ended = await step();
+        if (ended) return ended;
       }
 
       emit({

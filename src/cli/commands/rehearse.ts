@@ -5,7 +5,7 @@ import {
   type RehearsalEvent,
   rehearseDeployment,
 } from '../../rehearsal/rehearseDeployment';
-import { rehearseEcsDeployment } from '../../rehearsal/rehearseEcsDeployment';
+import { type EcsStrategy, rehearseEcsDeployment } from '../../rehearsal/rehearseEcsDeployment';
 import { loadSuiteFile, suiteFilePath } from '../../smoke/loadSuite';
 import { numbersOf } from '../comparisonTable';
 import { EXIT } from '../errors';
@@ -14,6 +14,7 @@ import type { Terminal } from '../terminal';
 
 export interface RehearseOptions {
   readonly controller?: 'codedeploy' | 'ecs';
+  readonly strategy?: EcsStrategy;
   readonly green: GreenBehaviour;
   readonly alarm?: boolean;
   readonly stage?: string;
@@ -96,7 +97,11 @@ export const runRehearseCommand = async (
   term.line(
     `Rehearsing an ECS blue/green deployment ${options.controller === 'ecs' ? 'run by ECS itself (native blue/green)' : 'run by CodeDeploy'} on loopback: green is ${options.green}${options.alarm ? ', an alarm fires during the wait' : ''}`,
   );
-  const rehearse = options.controller === 'ecs' ? rehearseEcsDeployment : rehearseDeployment;
+  const rehearse =
+    options.controller === 'ecs'
+      ? (o: Parameters<typeof rehearseDeployment>[0]) =>
+          rehearseEcsDeployment({ ...o, ...(options.strategy && { strategy: options.strategy }) })
+      : rehearseDeployment;
   const result = await rehearse({
     suite,
     green: options.green,

@@ -359,7 +359,7 @@ describe('rehearse --controller ecs', () => {
     ],
     [
       'misrouted',
-      /test listener rule :\d+ forwards to sample-website-tg-1, not green's target group/,
+      /test listener rule :\d+ forwards to sample-website-tg-1 \(weight 1\), not only to green's target group/,
     ],
   ])(
     '--green %s: FAILED, the rollback re-invokes the traffic hooks at weight 0, exit 1, production on blue',
@@ -376,6 +376,54 @@ describe('rehearse --controller ecs', () => {
       expect(code).toBe(1);
       expect(stdout).toMatch(reason);
       expect(stdout).toMatch(/ECS invokes the traffic-shift hooks again with green at weight 0/);
+      expect(stdout).toMatch(/production serves v1 \(blue, tg-1\)\n$/);
+    },
+  );
+
+  it('--strategy canary: the production rule splits at the first step, checks go through the test rule, exit 0', async () => {
+    const { code, stdout } = await cli(
+      'rehearse',
+      '--controller',
+      'ecs',
+      '--strategy',
+      'canary',
+      '--wait',
+      '1',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('strategy CANARY');
+    expect(stdout).toMatch(/production -> v1 \(blue, tg-1\) 90 % \+ v2 \(green, tg-2\) 10 %/);
+    // both at each of the two steps: 10 %, then 100 %
+    expect(stdout.match(/\sPRODUCTION_TRAFFIC_SHIFT answered SUCCEEDED/g)).toHaveLength(2);
+    expect(stdout.match(/PRE_PRODUCTION_TRAFFIC_SHIFT answered SUCCEEDED/g)).toHaveLength(2);
+    expect(stdout).toMatch(/production serves v2 \(green, tg-2\)\n$/);
+  });
+
+  it.each([
+    [
+      'broken',
+      /POST_TEST_TRAFFIC_SHIFT hook answered FAILED: check "home page" failed: status 500/,
+    ],
+    [
+      'breaks-after-shift',
+      /PRE_PRODUCTION_TRAFFIC_SHIFT hook answered FAILED: check "home page" failed: status 500/,
+    ],
+  ])(
+    '--strategy canary --green %s: FAILED with the reason, rolled back, exit 1',
+    async (green, reason) => {
+      const { code, stdout } = await cli(
+        'rehearse',
+        '--controller',
+        'ecs',
+        '--strategy',
+        'canary',
+        '--green',
+        green,
+        '--wait',
+        '1',
+      );
+      expect(code).toBe(1);
+      expect(stdout).toMatch(reason);
       expect(stdout).toMatch(/production serves v1 \(blue, tg-1\)\n$/);
     },
   );

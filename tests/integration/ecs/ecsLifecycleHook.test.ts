@@ -107,21 +107,85 @@ describe('ECS lifecycle hook', () => {
     );
   });
 
-  it("sends Service Connect's test header, and honours hookDetails.testUrl", async () => {
+  it('Service Connect: the test header is on every green-side request, and honours hookDetails.testUrl', async () => {
     const { world, invoke, event } = await setUp();
-    world.route('test', 'green');
-    world.world.testTrafficHeader = { name: 'x-test-traffic', value: 'green' };
-    expect(await invoke(event('POST_TEST_TRAFFIC_SHIFT'))).toEqual({ hookStatus: 'SUCCEEDED' });
+    world.useServiceConnect({ name: 'x-test-traffic', value: 'green' });
+    const testUrl = world.test.url;
+    expect(await invoke(event('POST_TEST_TRAFFIC_SHIFT', { hookDetails: { testUrl } }))).toEqual({
+      hookStatus: 'SUCCEEDED',
+    });
+    expect(world.greenApp.paths.length).toBeGreaterThan(0);
     expect(world.greenApp.headers.every((h) => h['x-test-traffic'] === 'green')).toBe(true);
-    // an override is where the checks go (here the green app itself, past the listener)
-    const direct = await invoke(
-      event('POST_TEST_TRAFFIC_SHIFT', { hookDetails: { testUrl: world.greenApp.url } }),
-    );
-    expect(direct).toEqual({ hookStatus: 'SUCCEEDED' });
+    // without the header Service Connect sends a request to blue: none went there
+    expect(world.blueApp.paths).toEqual([]);
     const bad = await invoke(
       event('POST_TEST_TRAFFIC_SHIFT', { hookDetails: { testUrl: 'ftp://x' } }),
     );
     expect(bad.hookDetails?.reason).toMatch(/^hookDetails\.testUrl must be an http/);
+  });
+
+  it("Service Connect with no custom rule: ECS's default header reaches green", async () => {
+    const { world, invoke, event } = await setUp();
+    world.useServiceConnect();
+    const response = await invoke(
+      event('POST_TEST_TRAFFIC_SHIFT', { hookDetails: { testUrl: world.test.url } }),
+    );
+    expect(response).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(world.greenApp.headers.every((h) => h['x-amzn-ecs-blue-green-test'] === 'true')).toBe(
+      true,
+    );
+    expect(world.blueApp.paths).toEqual([]);
+  });
+
+  it('Service Connect: a load probe and a comparison judge green, not blue (green answers 500)', async () => {
+    const { world } = await setUp({ green: { behaviour: 'broken' } });
+    world.useServiceConnect({ name: 'x-test-traffic', value: 'green' });
+    const handler = createEcsHookHandler(
+      () =>
+        suiteOf(
+          suite({
+            sampled: [
+              {
+                name: 'load',
+                paths: ['/'],
+                ratePerSecond: 20,
+                durationMs: 500,
+                expect: { minSamples: 5 },
+              },
+            ],
+            compare: [
+              {
+                name: 'vs blue',
+                paths: ['/'],
+                ratePerSecond: 5,
+                durationMs: 1_000,
+                expect: { minSamples: 3 },
+              },
+            ],
+            hooks: { POST_TEST_TRAFFIC_SHIFT: ['load'], PRE_PRODUCTION_TRAFFIC_SHIFT: ['vs blue'] },
+          }),
+        ),
+      { env: { PRODUCTION_LISTENER_URL: world.production.url }, log: captureLog() },
+    );
+    const at = (stage: string) => ({
+      executionId: stage,
+      lifecycleStage: stage,
+      resourceArn: world.world.serviceDeployments[0]?.arn,
+      executionDetails: {
+        serviceArn: world.world.serviceArn,
+        targetServiceRevisionArn: world.world.greenRevisionArn,
+      },
+      hookDetails: { testUrl: world.test.url },
+    });
+    const load = await handler(at('POST_TEST_TRAFFIC_SHIFT'), contextWithDeadline(15_000));
+    expect(load.hookDetails?.reason).toMatch(/^check "load" failed: error rate 100\.0 %/);
+    const compared = await handler(at('PRE_PRODUCTION_TRAFFIC_SHIFT'), contextWithDeadline(15_000));
+    expect(compared.hookDetails?.reason).toMatch(
+      /^check "vs blue" failed: green error rate 100\.0 %/,
+    );
+    // blue's side is production, reached without the header: blue answered it
+    expect(world.blueApp.headers.length).toBeGreaterThan(0);
+    expect(world.blueApp.headers.some((h) => 'x-test-traffic' in h)).toBe(false);
   });
 
   it('FAILED once the overall readiness budget is spent', async () => {
