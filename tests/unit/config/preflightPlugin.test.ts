@@ -134,6 +134,22 @@ describe('environment checks at package time and cold start', () => {
     ).toThrow(/HOOK_SAFETY_MARGIN_MS must be at least 8000, got 100/);
   });
 
+  it('refuses a stage URL together with a service map: no service would be tested at its own', () => {
+    const run = (TEST_LISTENER_URL: string) =>
+      runPreflight({
+        stage: 'dev',
+        functions: [fn({ TEST_LISTENER_URL })],
+        suiteFile,
+        deploying: false,
+        serviceMap: 'services',
+      });
+    expect(() => run('http://test.example:8080')).toThrow(
+      /function afterAllowTestTraffic: the testListenerUrl param \(http:\/\/test\.example:8080\) is set together with serviceMap services; .* set testListenerUrl on each service's entry/,
+    );
+    expect(() => run('http://test.example:8080')).toThrow(ConfigError);
+    expect(() => run('')).not.toThrow();
+  });
+
   it('refuses a safety margin too small for three report attempts, at cold start too', () => {
     expect(MIN_HOOK_SAFETY_MARGIN_MS).toBe(8_000);
     expect(() =>

@@ -47,6 +47,23 @@ describe('parseSuiteYaml errors name the file, the line and the field', () => {
     ]);
   });
 
+  it('refuses a {{fact}} inside a regular expression, at its line: it would be neither checked nor filled in', () => {
+    const yaml = [
+      'name: s',
+      'checks:',
+      '  - name: a',
+      '    path: /',
+      '    expect:',
+      '      bodyMatches: /version {{container.web.imageTg}}/',
+      '      headers:',
+      '        x-version: { matches: "^{{container.web.imageTag}}$" }',
+    ].join('\n');
+    expect(problemsOf(() => parseSuiteYaml(yaml, 'suite.yaml'))).toEqual([
+      "suite.yaml:6: checks[0].expect.bodyMatches: {{container.web.imageTg}} inside a regular expression is neither checked nor filled in; compare a fact as text instead (bodyContains, a header's equals or contains, or json equals)",
+      "suite.yaml:8: checks[0].expect.headers.x-version.matches: {{container.web.imageTag}} inside a regular expression is neither checked nor filled in; compare a fact as text instead (bodyContains, a header's equals or contains, or json equals)",
+    ]);
+  });
+
   it('reports a missing field at its parent, and every problem at once', () => {
     const yaml = [
       'name: s',
