@@ -144,35 +144,51 @@ describe('sls package, dev stage defaults', () => {
 });
 
 describe('sls package, the ECS native lifecycle hook', () => {
-  it('the packaged ecsLifecycleHook answers SUCCEEDED for a healthy green and FAILED for a broken one', async () => {
+  it('with the shipped default suite unedited, the packaged ecsLifecycleHook judges green at POST_TEST_TRAFFIC_SHIFT and PRE_PRODUCTION_TRAFFIC_SHIFT, found by discovery', async () => {
     const dir = copyProject();
-    writeFileSync(
-      join(dir, 'config', 'suites', 'default.yaml'),
-      `${readFileSync(join(dir, 'config', 'suites', 'default.yaml'), 'utf8')}  POST_TEST_TRAFFIC_SHIFT: [home page, health]\n`,
-    );
     const result = await slsPackage(dir, ['--stage', 'dev']);
     if (!result.template) throw new Error(`sls package failed:\n${result.output}`);
+    // sls package says what runs where, for both controllers
+    expect(result.output).toMatch(
+      /ECS {8}POST_TEST_TRAFFIC_SHIFT +home page, health, unknown page is a 404 {2}\(as AfterAllowTestTraffic\)/,
+    );
+    expect(result.output).toMatch(/ECS {8}PRE_SCALE_UP +nothing: the ECS hook answers FAILED here/);
     expect(
       result.template.Resources.EcsHookInvokeRole?.Properties.AssumeRolePolicyDocument,
     ).toMatchObject({
       Statement: [{ Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     });
+    const fn = result.template.Resources.EcsLifecycleHookLambdaFunction;
+    expect(fn?.Properties.Environment).toMatchObject({ Variables: { TEST_LISTENER_URL: '' } });
     const artifact = await extractArtifact(dir, 'ecsLifecycleHook');
     // It never calls CodeDeploy: the client (CommonJS, not tree-shaken) stays out of its bundle.
     expect(readFileSync(join(artifact, 'handlers', 'ecsLifecycleHook.js'), 'utf8')).not.toContain(
       'CodeDeploy_20141006',
     );
     const saved = { ...process.env };
-    for (const behaviour of ['healthy', 'broken'] as const) {
-      const world = await LoopbackDeployment.start({ green: { behaviour } });
-      world.route('test', 'green');
-      Object.assign(process.env, world.awsEnv(), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
-      try {
-        const { handler } = require(join(artifact, 'handlers', 'ecsLifecycleHook.js'));
+    // One world and one cold start, as Lambda keeps them; green changes between the cases.
+    const world = await LoopbackDeployment.start({
+      green: { behaviour: 'slow-start', startupMs: 600_000 },
+    });
+    world.route('test', 'green');
+    Object.assign(process.env, world.awsEnv(), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    const cases = [
+      ['POST_TEST_TRAFFIC_SHIFT', 'slow-start', 'IN_PROGRESS'],
+      ['PRE_PRODUCTION_TRAFFIC_SHIFT', 'slow-start', 'IN_PROGRESS'],
+      ['POST_TEST_TRAFFIC_SHIFT', 'healthy', 'SUCCEEDED'],
+      ['PRE_PRODUCTION_TRAFFIC_SHIFT', 'healthy', 'SUCCEEDED'],
+      ['POST_TEST_TRAFFIC_SHIFT', 'broken', 'FAILED'],
+      ['PRE_PRODUCTION_TRAFFIC_SHIFT', 'broken', 'FAILED'],
+    ] as const;
+    try {
+      const { handler } = require(join(artifact, 'handlers', 'ecsLifecycleHook.js'));
+      for (const [stage, behaviour, expected] of cases) {
+        if (behaviour !== 'slow-start') world.greenApp.setBehaviour(behaviour);
+        world.greenApp.paths.splice(0);
         const response = await handler(
           {
-            executionId: `ecs-${behaviour}`,
-            lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+            executionId: `ecs-${stage}-${behaviour}`,
+            lifecycleStage: stage,
             resourceArn: world.world.startServiceDeployment().arn,
             executionDetails: {
               serviceArn: world.world.serviceArn,
@@ -183,11 +199,22 @@ describe('sls package, the ECS native lifecycle hook', () => {
           },
           contextWithDeadline(30_000),
         );
-        expect(response.hookStatus).toBe(behaviour === 'healthy' ? 'SUCCEEDED' : 'FAILED');
-      } finally {
-        process.env = saved;
-        await world.stop();
+        expect([stage, behaviour, response.hookStatus]).toEqual([stage, behaviour, expected]);
+        // green was found from the service revision (no TEST_LISTENER_URL) and got the requests
+        expect(world.greenApp.paths.length).toBeGreaterThan(0);
+        if (behaviour === 'healthy') {
+          const expectedPaths =
+            stage === 'POST_TEST_TRAFFIC_SHIFT'
+              ? ['/', '/health', '/this-page-does-not-exist']
+              : ['/', '/health'];
+          expect(new Set(world.greenApp.paths)).toEqual(new Set(expectedPaths));
+        }
       }
+      expect(world.ecs.requests.map((r) => r.operation)).toContain('DescribeServiceRevisions');
+      expect(world.blueApp.paths).toEqual([]);
+    } finally {
+      process.env = saved;
+      await world.stop();
     }
   });
 });
