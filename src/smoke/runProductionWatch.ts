@@ -10,6 +10,7 @@
  * it ends with a final look made after its end. A clean window passes; nothing else does.
  */
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type AlarmReader, awsAlarmReader } from '../discovery/readAlarmStates';
 import { statusMatches } from './assertions';
 import type { Prober } from './httpProbe';
@@ -188,12 +189,19 @@ export const runProductionWatch = async (
   await paceRequests({ planned, ratePerSecond: watch.ratePerSecond, concurrency: 2 }, signal, () =>
     probe(false),
   );
+  // The slice lasts its length even when its last request came back early (or it had none): a
+  // window is covered by time watched, never by time credited.
+  // (A loop: a timer may fire a little early by the high-resolution clock.)
+  for (
+    let rest = sliceMs - (performance.now() - sliceStarted);
+    rest > 0 && !signal.aborted;
+    rest = sliceMs - (performance.now() - sliceStarted)
+  ) {
+    await sleep(Math.ceil(rest), undefined, { signal }).catch(() => {});
+  }
   sampled.abort();
   await alarmCheck;
-  // A slice that ran its plan covered its length; one cut short covered what it watched.
-  const completed = !signal.aborted && tally.samples >= planned;
-  const coveredMs =
-    start.coveredMs + (completed ? sliceMs : Math.min(sliceMs, performance.now() - sliceStarted));
+  const coveredMs = start.coveredMs + Math.min(sliceMs, performance.now() - sliceStarted);
   const covered = coveredMs >= watch.windowMs;
   // The window ends with a final look made at or after its end: a probe round (one request per
   // path) and an alarm read, so no pass rests on a sample taken before the window closed.
