@@ -352,7 +352,7 @@ describe('ECS hook state machine (property)', () => {
   it(`never throws, answers a valid status in time, and passes only on evidence (${RUNS} sequences)`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(invocation, { minLength: 1, maxLength: 6 }), runSequence),
-      { numRuns: RUNS, endOnFailure: true, examples: REGRESSIONS.map((r) => [r]) },
+      { numRuns: RUNS, endOnFailure: true, examples: REGRESSIONS.map((r): [Invocation[]] => [r]) },
     );
   });
 });
