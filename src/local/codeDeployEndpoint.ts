@@ -116,6 +116,12 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
     this.faults.set(operation, queue);
   }
 
+  /** Drops the faults not yet used (of one operation, or all). */
+  public clearFaults(operation?: string): void {
+    if (operation) this.faults.delete(operation);
+    else this.faults.clear();
+  }
+
   /**
    * The next `times` calls of `operation` are received and never answered, like a black-holed
    * connection: only the client's own timeouts get it out.
