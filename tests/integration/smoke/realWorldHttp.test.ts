@@ -51,7 +51,8 @@ describe('HTTPS test listener', () => {
       readiness: { path: '/', budgetMs: 30_000 },
       checks: [{ name: 'home', path: '/' }],
     });
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // at once, not after the 30 s readiness budget (wide for a loaded CI)
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(result.verdict).toBe('Failed');
     expect(result.reason).toMatch(
       /certificate is not valid for 127\.0\.0\.1 .*set tls\.serverName/,

@@ -80,7 +80,8 @@ describe('runSmokeSuite against real loopback servers', () => {
     });
     expect(result.verdict).toBe('Failed');
     expect(result.reason).toMatch(/failed: no complete answer within 200 ms after 2 attempts$/);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // far below the suite budget: the retries stop, not the budget (bounds wide for a loaded CI)
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('stops at the budget even when per-request timeouts are long', async () => {
@@ -92,7 +93,8 @@ describe('runSmokeSuite against real loopback servers', () => {
       baseUrl: app.url,
       budget: budget(300),
     });
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // the 300 ms budget, not the 60 s request timeout (wide for a loaded CI)
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(result.verdict).toBe('Failed');
     expect(result.checks[0]?.reason).toBe('time budget exhausted');
   });

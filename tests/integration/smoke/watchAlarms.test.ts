@@ -59,7 +59,8 @@ describe('production watch: CloudWatch alarms', () => {
     expect(result.reason).toBe(
       'check "production watch" failed: production watch: alarm web-5xx is in ALARM (Threshold Crossed: 3 datapoints were greater than 10)',
     );
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // at once: far below the 60 s window (wide for a loaded CI)
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(app.paths.length).toBeLessThan(5);
   });
 
@@ -70,7 +71,8 @@ describe('production watch: CloudWatch alarms', () => {
     const started = performance.now();
     const result = await run();
     expect(result.reason).toMatch(/production watch: alarm web-any is in ALARM \(child alarm\)$/);
-    expect(performance.now() - started).toBeLessThan(1_500 + 1_000 + 1_000);
+    // within an alarm interval of the change: far below the 60 s window (wide for a loaded CI)
+    expect(performance.now() - started).toBeLessThan(1_500 + 1_000 + 7_000);
   });
 
   it("reads the deployment's own alarms when asked, and only then", async () => {
