@@ -365,58 +365,72 @@ export const COMPARE_LIMITS = { ratePerSecond: 5, durationMs: 30_000 } as const;
  * Green against blue: the same request sequence to the test listener (green) and the production
  * listener (blue), at the same moments, judged on the difference.
  */
-const compare = z.strictObject({
-  name: nonEmpty(),
-  ...requestTemplate(),
-  ratePerSecond: z._default(
-    z
-      .number()
-      .check(
-        z.positive(),
+const compare = z
+  .strictObject({
+    name: nonEmpty(),
+    ...requestTemplate(),
+    ratePerSecond: z._default(
+      z
+        .number()
+        .check(
+          z.positive(),
+          z.maximum(
+            COMPARE_LIMITS.ratePerSecond,
+            `at most ${COMPARE_LIMITS.ratePerSecond} requests/s: the blue side is production`,
+          ),
+        ),
+      COMPARE_LIMITS.ratePerSecond,
+    ),
+    durationMs: z._default(
+      milliseconds().check(
         z.maximum(
-          COMPARE_LIMITS.ratePerSecond,
-          `at most ${COMPARE_LIMITS.ratePerSecond} requests/s: the blue side is production`,
+          COMPARE_LIMITS.durationMs,
+          `at most ${COMPARE_LIMITS.durationMs} ms: the blue side is production`,
         ),
       ),
-    COMPARE_LIMITS.ratePerSecond,
-  ),
-  durationMs: z._default(
-    milliseconds().check(
-      z.maximum(
-        COMPARE_LIMITS.durationMs,
-        `at most ${COMPARE_LIMITS.durationMs} ms: the blue side is production`,
-      ),
+      10_000,
     ),
-    10_000,
-  ),
-  concurrency: z._default(positiveInt().check(z.maximum(8)), 2),
-  timeoutMs: z.optional(milliseconds()),
-  expect: z.prefault(
-    z.strictObject({
-      status: z.prefault(statusExpectation, '200-399'),
-      /** Green's error rate may exceed blue's by at most this much (0.01 = one point). */
-      maxErrorRateIncrease: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.01),
-      percentile: z._default(z.union([z.literal(50), z.literal(95), z.literal(99)]), 95),
-      /**
-       * Green's percentile may be at most this many times blue's. 1.25, not 1.5: a limit equal
-       * to the slowdown to catch is crossed by a 1.5x slower green only half the time (the
-       * measured ratio scatters around 1.5). `npm run bench` measures both sides of the choice:
-       * identical sides stay near 1.0x, a 1.5x slower green above 1.4x.
-       */
-      maxLatencyRatio: z._default(z.number().check(z.gt(1)), 1.25),
-      /**
-       * …and is judged slower only when it is also this much slower in absolute terms: on a
-       * fast service 1.5x of 4 ms is scheduling noise, not a regression.
-       */
-      minLatencyDifferenceMs: z._default(z.int().check(z.minimum(0)), 25),
-      /** Samples each side must reach before the ratio is judged. */
-      minSamples: z._default(positiveInt(), 20),
-      /** Also compare the JSON shape (keys and types, not values) of each path's answer. */
-      jsonShape: z._default(z.boolean(), false),
+    concurrency: z._default(positiveInt().check(z.maximum(8)), 2),
+    timeoutMs: z.optional(milliseconds()),
+    expect: z.prefault(
+      z.strictObject({
+        status: z.prefault(statusExpectation, '200-399'),
+        /** Green's error rate may exceed blue's by at most this much (0.01 = one point). */
+        maxErrorRateIncrease: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.01),
+        percentile: z._default(z.union([z.literal(50), z.literal(95), z.literal(99)]), 95),
+        /**
+         * Green's percentile may be at most this many times blue's. 1.25, not 1.5: a limit equal
+         * to the slowdown to catch is crossed by a 1.5x slower green only half the time (the
+         * measured ratio scatters around 1.5). `npm run bench` measures both sides of the choice:
+         * identical sides stay near 1.0x, a 1.5x slower green above 1.4x.
+         */
+        maxLatencyRatio: z._default(z.number().check(z.gt(1)), 1.25),
+        /**
+         * …and is judged slower only when it is also this much slower in absolute terms: on a
+         * fast service 1.5x of 4 ms is scheduling noise, not a regression.
+         */
+        minLatencyDifferenceMs: z._default(z.int().check(z.minimum(0)), 25),
+        /** Samples each side must reach before the ratio is judged. */
+        minSamples: z._default(positiveInt(), 20),
+        /** Also compare the JSON shape (keys and types, not values) of each path's answer. */
+        jsonShape: z._default(z.boolean(), false),
+      }),
+      {},
+    ),
+  })
+  .check(
+    z.superRefine((c, ctx) => {
+      const planned = Math.floor((c.ratePerSecond * c.durationMs) / 1000);
+      if (planned < c.expect.minSamples) {
+        ctx.addIssue({
+          code: 'custom',
+          input: c,
+          path: ['expect', 'minSamples'],
+          message: `${c.expect.minSamples} samples per side cannot be reached: ratePerSecond x durationMs plans ${planned}`,
+        });
+      }
     }),
-    {},
-  ),
-});
+  );
 
 export type CompareCheck = z.output<typeof compare>;
 

@@ -53,6 +53,21 @@ describe('comparison checks', () => {
     );
   });
 
+  it.each([
+    [1.5, 90, 60],
+    [2, 80, 40],
+  ])('fails a green %sx slower than blue at the default limit (1.25x)', async (_x, g, b) => {
+    const [green, blue] = await Promise.all([
+      startApp({ latencyMs: g }),
+      startApp({ latencyMs: b }),
+    ]);
+    const result = await compare(green.url, blue.url);
+    expect(result.verdict).toBe('Failed');
+    expect(result.reason).toMatch(
+      /^check "green vs blue" failed: green p95 \d+ ms is \d\.\d\dx blue's \d+ ms, expected at most 1\.25x$/,
+    );
+  });
+
   it("fails a green whose error rate exceeds blue's by more than the margin", async () => {
     let n = 0;
     const green = await serve((_req, res) => {
