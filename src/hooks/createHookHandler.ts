@@ -20,7 +20,7 @@ import {
 import { createGreenDiscovery, type GreenDiscovery } from '../discovery/discoverGreen';
 import type { AlarmReader } from '../discovery/readAlarmStates';
 import { DiscoveryError, describeError, TimeBudgetError } from '../errors';
-import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
+import { createLogger, invocationLog, type Log } from '../logging/logger';
 import { NO_FACTS, stringsIn } from '../smoke/facts';
 import { runSmokeSuite, type SuiteResult, type Verdict } from '../smoke/runSmokeSuite';
 import { type HookName, needsProduction, type Suite } from '../smoke/schema';
@@ -111,10 +111,10 @@ export const createHookHandler = (
   load: () => Suite | HookCatalog,
   options: HookHandlerOptions = {},
 ) => {
-  const log = options.log ?? createLogger();
+  const baseLog = options.log ?? createLogger();
   const config = loadConfiguration(load, options.env);
   if (!config.ok)
-    log.error('Cold start: invalid configuration; every invocation will report Failed', {
+    baseLog.error('Cold start: invalid configuration; every invocation will report Failed', {
       hook,
       error: config.error,
     });
@@ -152,6 +152,7 @@ export const createHookHandler = (
     deploymentId: string | undefined,
     problems: readonly string[],
     context: HookContext,
+    log: Log,
   ): Promise<Judgement> => {
     if (problems.length > 0) return { status: 'Failed', reason: problems.join('; ') };
     if (!config.ok) return { status: 'Failed', reason: config.error };
@@ -239,12 +240,12 @@ export const createHookHandler = (
 
   return async (event: unknown, context: HookContext): Promise<HookInvocationResult> => {
     const started = performance.now();
-    attachLambdaContext(log, context);
+    const { executionId, deploymentId, problems } = parseHookEvent(event);
+    // Its own log: work cut off by the hard stop never logs under the next invocation's keys.
+    const log = invocationLog(baseLog, context, { deploymentId, hook });
     try {
-      const { executionId, deploymentId, problems } = parseHookEvent(event);
-      log.appendKeys?.({ deploymentId, hook });
       const remembered = verdicts.get(executionId);
-      const judgement = remembered ?? (await judge(deploymentId, problems, context));
+      const judgement = remembered ?? (await judge(deploymentId, problems, context, log));
       verdicts.remember(executionId, judgement);
       const { status, reason, suite } = judgement;
 
@@ -283,7 +284,7 @@ export const createHookHandler = (
         ...(remembered && { remembered: true as const }),
       };
     } finally {
-      log.resetKeys?.();
+      log.close();
     }
   };
 };

@@ -60,7 +60,7 @@ export const invocationLog = (
   keys: Record<string, unknown>,
 ): InvocationLog => {
   const own = base.createChild?.();
-  if (own) attachLambdaContext(own, context);
+  attachLambdaContext(own ?? base, context);
   let closed = false;
   const line =
     (level: 'info' | 'warn' | 'error') =>

@@ -1,0 +1,39 @@
+// Mutation testing of the verdict paths (`npm run test:mutation`): every way a hook decides pass
+// or fail, for both controllers. A surviving mutant is a change to that logic no test notices;
+// the README lists the score and each survivor with its test or why it is equivalent.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'jest',
+  jest: { configFile: 'jest.mutation.config.js' },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/engine/**/*.ts',
+    'src/ecs/**/*.ts',
+    'src/hooks/createHookHandler.ts',
+    'src/hooks/timeBudget.ts',
+    'src/hooks/verdictMemory.ts',
+    'src/hooks/reportHookStatus.ts',
+    'src/hooks/parseHookEvent.ts',
+    'src/smoke/runSmokeSuite.ts',
+    'src/smoke/runCheck.ts',
+    'src/smoke/runSampledCheck.ts',
+    'src/smoke/runComparison.ts',
+    'src/smoke/runProductionWatch.ts',
+    'src/smoke/runWatchSlice.ts',
+    'src/smoke/watchAlarms.ts',
+    'src/smoke/readinessGate.ts',
+    'src/discovery/routingProof.ts',
+    'src/discovery/discoverEcsGreen.ts',
+    'src/alarm/stopActiveDeployments.ts',
+    'src/alarm/stopActiveEcsDeployments.ts',
+  ],
+  // Log lines and error text are not verdicts: mutating them only measures the wording.
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 95, low: 90, break: 90 },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
