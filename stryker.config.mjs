@@ -6,6 +6,9 @@ export default {
   testRunner: 'jest',
   jest: { configFile: 'jest.mutation.config.js' },
   coverageAnalysis: 'perTest',
+  // Stryker rewrites tsconfig references through the TypeScript JS API, which TypeScript 7 (the
+  // native compiler) no longer ships; @swc/jest needs no tsconfig, so point it at none.
+  tsconfigFile: 'tsconfig.stryker-absent.json',
   mutate: [
     'src/engine/**/*.ts',
     'src/ecs/**/*.ts',
