@@ -33,7 +33,8 @@ export default {
   // Log lines and error text are not verdicts: mutating them only measures the wording.
   ignoreStatic: true,
   concurrency: 2,
-  timeoutMS: 20_000,
+  // A mutant that hangs a test is caught by this timeout (added to 1.5x the test's own time).
+  timeoutMS: 5_000,
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   thresholds: { high: 95, low: 90, break: 90 },

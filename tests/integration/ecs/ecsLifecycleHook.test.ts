@@ -69,10 +69,10 @@ describe('ECS lifecycle hook', () => {
     expect(world.blueApp.paths).toEqual([]);
   });
 
-  it('a green that needs 20 s to start gets IN_PROGRESS with hookDetails, then SUCCEEDED once ready', async () => {
+  it('a green that needs 3 s to start gets IN_PROGRESS with hookDetails, then SUCCEEDED once ready', async () => {
     const { world, invoke, event, deployment } = await setUp(
-      { green: { behaviour: 'slow-start', startupMs: 20_000 } },
-      { ecs: { callBackDelaySeconds: 2, overallBudgetMs: 60_000 } },
+      { green: { behaviour: 'slow-start', startupMs: 3_000 } },
+      { ecs: { callBackDelaySeconds: 1, overallBudgetMs: 60_000 } },
     );
     world.route('test', 'green');
     const responses: EcsHookResponse[] = [];
@@ -87,7 +87,7 @@ describe('ECS lifecycle hook', () => {
     }
     expect(responses[0]).toEqual({
       hookStatus: 'IN_PROGRESS',
-      callBackDelay: 2,
+      callBackDelay: 1,
       hookDetails: {
         bluegreenHooks: {
           deployment: deployment.arn,
