@@ -7,5 +7,9 @@ const base = require('./jest.config.js');
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
-  testPathIgnorePatterns: ['/tests/integration/packaging/', '/tests/integration/cli/', '/tests/property/'],
+  testPathIgnorePatterns: [
+    '/tests/integration/packaging/',
+    '/tests/integration/cli/',
+    '/tests/property/',
+  ],
 };

@@ -1,6 +1,6 @@
 // Serverless plugin: checks the stage before anything is packaged or deployed (function names,
 // environment, smoke suite) with the same code the Lambdas run at cold start, writes the grants
-// the stage needs (src/config/packageGrants.ts), and renders the stage's appspec next to the
+// the stage needs (src/packaging/packageGrants.ts), and renders the stage's appspec next to the
 // package from the framework's resolved values.
 const { mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
@@ -26,8 +26,8 @@ class PreflightPlugin {
   }
 
   check(deploying) {
-    const { runPreflight, secretRefsOf, watchesAlarms } = loadTs('../src/config/preflight.ts');
-    const { suiteFilePath } = loadTs('../src/smoke/loadSuite.ts');
+    const { runPreflight, secretRefsOf, watchesAlarms } = loadTs('../src/packaging/preflight.ts');
+    const { suiteFilePath } = loadTs('../src/suite/loadSuite.ts');
     const { service } = this.serverless;
     const stage = this.serverless.getProvider('aws').getStage();
     const functions = Object.entries(service.functions ?? {}).map(([key, fn]) => ({
@@ -42,7 +42,7 @@ class PreflightPlugin {
       deploying,
       serviceMap: service.custom.serviceMap,
     });
-    const { selectionSummary } = loadTs('../src/smoke/selectionSummary.ts');
+    const { selectionSummary } = loadTs('../src/suite/selectionSummary.ts');
     if (suite) this.serverless.cli?.log(selectionSummary(suite));
     // A service map: every service's suite is validated, and the hooks read exactly its groups.
     let services;
@@ -60,7 +60,7 @@ class PreflightPlugin {
   }
 
   grantHookRole(resources, secretRefs, services, alarms) {
-    const g = loadTs('../src/config/packageGrants.ts');
+    const g = loadTs('../src/packaging/packageGrants.ts');
     const fns = this.serverless.service.functions ?? {};
     const role = g.rolePolicies(resources, 'HookFunctionRole');
     if (services) g.setHookServices(role, services);
@@ -89,7 +89,7 @@ class PreflightPlugin {
   grantAlarmRole(resources, functions) {
     const fn = functions.find((f) => f.key === 'alarmRollback');
     if (!fn) return;
-    const g = loadTs('../src/config/packageGrants.ts');
+    const g = loadTs('../src/packaging/packageGrants.ts');
     const { readAlarmSettings } = loadTs('../src/config/env.ts');
     const { isEcsTarget } = loadTs('../src/config/env.ts');
     const deferred = new Set(
@@ -115,7 +115,7 @@ class PreflightPlugin {
     const { service } = this.serverless;
     const fn = service.functions?.alarmRollback;
     if (!fn) return;
-    const g = loadTs('../src/config/packageGrants.ts');
+    const g = loadTs('../src/packaging/packageGrants.ts');
     const custom = service.custom ?? {};
     const sources = {
       names: [...(custom.shippedAlarmNames ?? []), ...g.splitNames(custom.alarmSources?.names)],
@@ -134,7 +134,7 @@ class PreflightPlugin {
   // The stage's appspec, from the same resolved function names and params as the template.
   writeAppspec() {
     const { service } = this.serverless;
-    const { renderResolvedAppspec } = loadTs('../src/appspec/renderAppspec.ts');
+    const { renderResolvedAppspec } = loadTs('../src/packaging/renderAppspec.ts');
     const stage = this.serverless.getProvider('aws').getStage();
     let text;
     try {

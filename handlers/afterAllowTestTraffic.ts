@@ -1,6 +1,6 @@
 /** CodeDeploy AfterAllowTestTraffic hook: smoke-tests green through the test listener. */
 
-import { loadBundledCatalog } from '../src/hooks/bundledSuite';
-import { createHookHandler } from '../src/hooks/createHookHandler';
+import { createHookHandler } from '../src/controllers/codedeploy/createHookHandler';
+import { loadBundledCatalog } from '../src/suite/bundledSuite';
 
 export const handler = createHookHandler('AfterAllowTestTraffic', loadBundledCatalog);

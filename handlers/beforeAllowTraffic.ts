@@ -1,6 +1,6 @@
 /** CodeDeploy BeforeAllowTraffic hook: last smoke test of green before production traffic. */
 
-import { loadBundledCatalog } from '../src/hooks/bundledSuite';
-import { createHookHandler } from '../src/hooks/createHookHandler';
+import { createHookHandler } from '../src/controllers/codedeploy/createHookHandler';
+import { loadBundledCatalog } from '../src/suite/bundledSuite';
 
 export const handler = createHookHandler('BeforeAllowTraffic', loadBundledCatalog);

@@ -3,9 +3,10 @@
  * noise: how often identical sides fail (false failures), how often a 1.5x slower green is
  * caught, and the load put on production. 50 runs each, ten at a time.
  */
+
+import { runSmokeSuite } from '../../src/engine/runSmokeSuite';
 import { SampleApp } from '../../src/local/sampleApp';
-import { runSmokeSuite } from '../../src/smoke/runSmokeSuite';
-import { validateSuite } from '../../src/smoke/validateSuite';
+import { validateSuite } from '../../src/suite/validateSuite';
 import { type BenchRun, stats } from './stats';
 
 export const COMPARISON_RUNS = 50;

@@ -5,7 +5,7 @@
  */
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { createCodeDeployClient } from '../../src/aws/codeDeployClients';
-import { createHookHandler } from '../../src/hooks/createHookHandler';
+import { createHookHandler } from '../../src/controllers/codedeploy/createHookHandler';
 import { LoopbackDeployment } from '../../src/local/loopbackDeployment';
 import { silentLog } from '../../src/logging/logger';
 import { benchSuite, CHECKS, LATENCY_MS } from './hookTiming';

@@ -3,11 +3,12 @@
  * invocation, IN_PROGRESS with a callback in between) against a hook that waits in place (the
  * CodeDeploy hook's readiness gate). Both run at once against the same slow green; a minute.
  */
-import { createEcsHookHandler } from '../../src/ecs/createEcsHookHandler';
-import { createHookHandler } from '../../src/hooks/createHookHandler';
+
+import { createHookHandler } from '../../src/controllers/codedeploy/createHookHandler';
+import { createEcsHookHandler } from '../../src/controllers/ecs/createEcsHookHandler';
 import { LoopbackDeployment } from '../../src/local/loopbackDeployment';
 import { silentLog } from '../../src/logging/logger';
-import { validateSuite } from '../../src/smoke/validateSuite';
+import { validateSuite } from '../../src/suite/validateSuite';
 import { type BenchRun, stats } from './stats';
 
 const READY_AFTER_MS = 60_000;

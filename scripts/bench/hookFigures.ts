@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { LocalCodeDeployEndpoint } from '../../src/local/codeDeployEndpoint';
 import { closedPortUrl, SampleApp } from '../../src/local/sampleApp';
-import { loadSuiteFile, suiteFilePath } from '../../src/smoke/loadSuite';
+import { loadSuiteFile, suiteFilePath } from '../../src/suite/loadSuite';
 import { benchSuite, CHECKS, LATENCY_MS, timeHook } from './hookTiming';
 import { type BenchRun, repeat, stats } from './stats';
 

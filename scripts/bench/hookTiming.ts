@@ -1,9 +1,9 @@
 /** Timing a real hook handler, from its start to the moment CodeDeploy received the report. */
-import { createHookHandler } from '../../src/hooks/createHookHandler';
+import { createHookHandler } from '../../src/controllers/codedeploy/createHookHandler';
 import type { LocalCodeDeployEndpoint } from '../../src/local/codeDeployEndpoint';
 import { silentLog } from '../../src/logging/logger';
-import type { Suite } from '../../src/smoke/schema';
-import { validateSuite } from '../../src/smoke/validateSuite';
+import type { Suite } from '../../src/suite/schema';
+import { validateSuite } from '../../src/suite/validateSuite';
 
 export const LATENCY_MS = 50;
 export const CHECKS = 20;

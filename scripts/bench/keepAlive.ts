@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSmokeSuite } from '../../src/smoke/runSmokeSuite';
-import { validateSuite } from '../../src/smoke/validateSuite';
+import { runSmokeSuite } from '../../src/engine/runSmokeSuite';
+import { validateSuite } from '../../src/suite/validateSuite';
 import { type BenchRun, stats } from './stats';
 
 export const benchKeepAlive = async (run_: BenchRun) => {

@@ -4,10 +4,10 @@
  * with discovery and the report, against a loopback deployment. The alarm path it replaces
  * needs at least two one-minute periods of ALB metrics before a rollback can start.
  */
-import { createHookHandler } from '../../src/hooks/createHookHandler';
+import { createHookHandler } from '../../src/controllers/codedeploy/createHookHandler';
 import { LoopbackDeployment } from '../../src/local/loopbackDeployment';
 import { silentLog } from '../../src/logging/logger';
-import { validateSuite } from '../../src/smoke/validateSuite';
+import { validateSuite } from '../../src/suite/validateSuite';
 import { type BenchRun, stats } from './stats';
 
 /** The alarm path's minimum: two evaluation periods of one-minute ALB metrics. */

@@ -6,8 +6,8 @@
  * malformed message can never stop a deployment.
  */
 import * as z from 'zod/mini';
-import '../smoke/zodMessages';
-import { formatIssuePath } from '../smoke/validateSuite';
+import '../suite/zodMessages';
+import { formatIssuePath } from '../suite/validateSuite';
 
 export const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];

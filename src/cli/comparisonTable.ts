@@ -1,6 +1,6 @@
 /** A comparison's numbers as a small side-by-side table (smoke and rehearse print it). */
-import type { CheckResult } from '../smoke/runCheck';
-import type { SampleStats } from '../smoke/sampling';
+import type { CheckResult } from '../engine/runCheck';
+import type { SampleStats } from '../traffic/sampling';
 import { formatTable } from './terminal';
 
 const ms = (v: number | undefined) => (v === undefined ? '-' : `${v} ms`);

@@ -1,5 +1,5 @@
 /** Writes a suite result as JUnit XML, the format CI systems read test results from. */
-import type { SuiteResult } from '../smoke/runSmokeSuite';
+import type { SuiteResult } from '../engine/runSmokeSuite';
 
 const escapeXml = (text: string): string =>
   text

@@ -7,7 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ConfigError } from '../errors';
 import { GREEN_BEHAVIOURS, type GreenBehaviour } from '../rehearsal/rehearseDeployment';
 import { ECS_STRATEGIES, type EcsStrategy } from '../rehearsal/rehearseEcsDeployment';
-import { HOOK_NAMES, type HookName } from '../smoke/schema';
+import { HOOK_NAMES, type HookName } from '../suite/schema';
 import { runAppspecCommand } from './commands/appspec';
 import { runRehearseCommand } from './commands/rehearse';
 import { runSmokeCommand } from './commands/smoke';

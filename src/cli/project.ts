@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readStageParams, stringParam } from '../config/stageParams';
-import { loadSuiteFile, suiteFilePath } from '../smoke/loadSuite';
-import type { Suite } from '../smoke/schema';
+import { loadSuiteFile, suiteFilePath } from '../suite/loadSuite';
+import type { Suite } from '../suite/schema';
 
 /** The nearest folder holding serverless.yml, from the working directory up, else the package's. */
 export const findProjectRoot = (start = process.cwd()): string => {

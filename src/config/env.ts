@@ -5,8 +5,8 @@
 import * as z from 'zod/mini';
 import { SDK_ATTEMPT_MS } from '../aws/clients';
 import { ConfigError } from '../errors';
-import { parseBaseUrl } from '../smoke/baseUrl';
-import '../smoke/zodMessages';
+import { parseBaseUrl } from '../probe/baseUrl';
+import '../suite/zodMessages';
 
 /** Defaults, documented in the README's runtime contract. */
 export const ENV_DEFAULTS = {

@@ -2,7 +2,7 @@
  * Deployed function names, computed in one place for serverless.yml (through
  * build/function-names.js), appspec.yaml and the CLI.
  */
-import { HOOK_NAME_PREFIX } from './preflight';
+import { HOOK_NAME_PREFIX } from '../packaging/preflight';
 
 export interface FunctionNames {
   readonly afterAllowTestTraffic: string;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors';
-import { lineOf, loadSuiteFile, parseYamlDocument, suiteFilePath } from '../smoke/loadSuite';
+import { lineOf, loadSuiteFile, parseYamlDocument, suiteFilePath } from '../suite/loadSuite';
 import { entriesOf, type ServiceEntry } from './serviceMap';
 
 export const serviceMapPath = (root: string, mapName: string): string =>

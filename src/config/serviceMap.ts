@@ -13,10 +13,10 @@
  */
 import * as z from 'zod/mini';
 import { ConfigError } from '../errors';
-import { parseBaseUrl } from '../smoke/baseUrl';
-import type { Suite } from '../smoke/schema';
-import { issueLines } from '../smoke/validateSuite';
-import '../smoke/zodMessages';
+import { parseBaseUrl } from '../probe/baseUrl';
+import type { Suite } from '../suite/schema';
+import { issueLines } from '../suite/validateSuite';
+import '../suite/zodMessages';
 
 const name = () => z.string().check(z.minLength(1));
 

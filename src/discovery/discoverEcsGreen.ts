@@ -16,8 +16,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { EcsReadClients } from '../aws/clients';
 import { DiscoveryError } from '../errors';
-import type { Facts } from '../smoke/facts';
-import type { EcsStage } from '../smoke/schema';
+import type { Facts } from '../suite/facts';
+import type { EcsStage } from '../suite/schema';
 import { awsRead } from './awsRead';
 import { createElbReads, listenerArnOf } from './elbReads';
 import { factsOf } from './revisionFacts';

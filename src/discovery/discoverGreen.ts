@@ -16,7 +16,7 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import type { DiscoveryClients } from '../aws/clients';
 import { DiscoveryError } from '../errors';
-import type { Facts } from '../smoke/facts';
+import type { Facts } from '../suite/facts';
 import { awsRead } from './awsRead';
 import { CONFIG_TTL_MS, createElbReads, type ListenerView } from './elbReads';
 import {

@@ -3,7 +3,7 @@
  * task definition. Never cached: they belong to one deployment.
  */
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
-import type { Facts } from '../smoke/facts';
+import type { Facts } from '../suite/facts';
 import type { DeploymentView } from './readDeployment';
 
 /** `repo/name:tag` or `repo/name@sha256:…` → the tag or digest. */

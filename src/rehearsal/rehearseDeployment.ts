@@ -9,12 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAlarmHandler } from '../alarm/createAlarmHandler';
-import { createHookHandler } from '../hooks/createHookHandler';
+import { createHookHandler } from '../controllers/codedeploy/createHookHandler';
+import type { SuiteProgress } from '../engine/runSmokeSuite';
 import { LoopbackDeployment } from '../local/loopbackDeployment';
 import type { SampleAppOptions } from '../local/sampleApp';
 import { silentLog } from '../logging/logger';
-import type { SuiteProgress } from '../smoke/runSmokeSuite';
-import type { HookName, Suite } from '../smoke/schema';
+import type { HookName, Suite } from '../suite/schema';
 
 export const GREEN_BEHAVIOURS = [
   'healthy',

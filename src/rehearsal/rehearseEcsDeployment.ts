@@ -13,11 +13,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createEcsHookHandler, type EcsHookResponse } from '../ecs/createEcsHookHandler';
+import {
+  createEcsHookHandler,
+  type EcsHookResponse,
+} from '../controllers/ecs/createEcsHookHandler';
+import type { CheckResult } from '../engine/runSmokeSuite';
 import { LoopbackDeployment } from '../local/loopbackDeployment';
 import type { Log } from '../logging/logger';
-import type { CheckResult } from '../smoke/runSmokeSuite';
-import { ECS_STAGES, type EcsStage, selectedItems } from '../smoke/schema';
+import { ECS_STAGES, type EcsStage, selectedItems } from '../suite/schema';
 import {
   ALARM_NAME,
   BLUE_LATENCY_MS,

@@ -6,7 +6,7 @@ import {
   createEcsHookHandler,
   type EcsHookHandlerOptions,
   type EcsHookResponse,
-} from '../../src/ecs/createEcsHookHandler';
+} from '../../src/controllers/ecs/createEcsHookHandler';
 import { LoopbackDeployment } from '../../src/local/loopbackDeployment';
 import { captureLog, contextWithDeadline } from './lambda';
 import { suiteOf, type TestSuiteInput } from './suites';

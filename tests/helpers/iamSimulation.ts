@@ -5,11 +5,11 @@
  * the simulator sees the policies as IAM would after deployment.
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { type AwsCall, awsCallsOf, type CallTargets } from '../../src/config/awsCalls';
 import { type AlarmTarget, isEcsTarget, readAlarmSettings } from '../../src/config/env';
-import { splitNames } from '../../src/config/packageGrants';
-import { FUNCTION_KINDS } from '../../src/config/preflight';
-import type { SecretRef } from '../../src/smoke/schema';
+import { type AwsCall, awsCallsOf, type CallTargets } from '../../src/packaging/awsCalls';
+import { splitNames } from '../../src/packaging/packageGrants';
+import { FUNCTION_KINDS } from '../../src/packaging/preflight';
+import type { SecretRef } from '../../src/suite/schema';
 
 export const SAMPLE = { partition: 'aws', region: 'us-east-1', account: '123456789012' } as const;
 
@@ -109,7 +109,7 @@ const getAtt = (id: string, attribute: string, resources: Resources): Json => {
 
 interface FunctionUnderTest {
   readonly key: string;
-  readonly kind: import('../../src/config/preflight').FunctionKind;
+  readonly kind: import('../../src/packaging/preflight').FunctionKind;
   readonly functionName: string;
   readonly roleId: string;
   readonly env: Record<string, string>;

@@ -1,7 +1,7 @@
 /** Builds validated suites for tests from plain objects. */
 
-import type { Suite, SuiteInput } from '../../src/smoke/schema';
-import { validateSuite } from '../../src/smoke/validateSuite';
+import type { Suite, SuiteInput } from '../../src/suite/schema';
+import { validateSuite } from '../../src/suite/validateSuite';
 
 /** A suite for tests: any fields, with a name filled in. */
 export type TestSuiteInput = Partial<SuiteInput> & Pick<SuiteInput, 'checks'>;

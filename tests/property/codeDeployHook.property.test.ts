@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { MIN_HOOK_SAFETY_MARGIN_MS } from '../../src/config/env';
-import { createHookHandler } from '../../src/hooks/createHookHandler';
+import { createHookHandler } from '../../src/controllers/codedeploy/createHookHandler';
 import { LocalCodeDeployEndpoint } from '../../src/local/codeDeployEndpoint';
 import { silentLog } from '../../src/logging/logger';
 import { localAwsEnv } from '../helpers/localServers';

@@ -17,10 +17,13 @@
  * Failing seeds found so far are replayed first, as regression cases.
  */
 import fc from 'fast-check';
-import { createEcsHookHandler, type EcsHookResponse } from '../../src/ecs/createEcsHookHandler';
-import { STATE_KEY } from '../../src/ecs/stepState';
+import {
+  createEcsHookHandler,
+  type EcsHookResponse,
+} from '../../src/controllers/ecs/createEcsHookHandler';
+import { STATE_KEY } from '../../src/controllers/ecs/stepState';
 import { silentLog } from '../../src/logging/logger';
-import { NO_FACTS } from '../../src/smoke/facts';
+import { NO_FACTS } from '../../src/suite/facts';
 import {
   GREEN_BEHAVIOURS,
   SAMPLED_PATH,

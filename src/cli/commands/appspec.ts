@@ -1,6 +1,6 @@
 /** `appspec`: prints (or writes) a stage's appspec.yaml. */
 import { writeFileSync } from 'node:fs';
-import { renderStageAppspec } from '../../appspec/renderAppspec';
+import { renderStageAppspec } from '../../packaging/renderAppspec';
 import { EXIT } from '../errors';
 import { findProjectRoot } from '../project';
 import type { Terminal } from '../terminal';

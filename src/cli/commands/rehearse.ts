@@ -6,7 +6,7 @@ import {
   rehearseDeployment,
 } from '../../rehearsal/rehearseDeployment';
 import { type EcsStrategy, rehearseEcsDeployment } from '../../rehearsal/rehearseEcsDeployment';
-import { loadSuiteFile, suiteFilePath } from '../../smoke/loadSuite';
+import { loadSuiteFile, suiteFilePath } from '../../suite/loadSuite';
 import { numbersOf } from '../comparisonTable';
 import { EXIT } from '../errors';
 import { findProjectRoot, loadStageSuite } from '../project';

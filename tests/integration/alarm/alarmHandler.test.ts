@@ -2,9 +2,9 @@
  * The alarm rollback handler with the real AWS SDK against the local CodeDeploy endpoint.
  */
 import { createAlarmHandler } from '../../../src/alarm/createAlarmHandler';
-import { CODEDEPLOY_OPERATIONS } from '../../../src/config/awsCalls';
 import { StopDeploymentError } from '../../../src/errors';
 import type { LocalCodeDeployEndpoint } from '../../../src/local/codeDeployEndpoint';
+import { CODEDEPLOY_OPERATIONS } from '../../../src/packaging/awsCalls';
 import { alarmActionEvent, eventBridgeEvent, snsEvent } from '../../helpers/alarmEvents';
 import { captureLog } from '../../helpers/lambda';
 import { localAwsEnv, startCodeDeploy } from '../../helpers/localServers';

@@ -3,8 +3,8 @@
  * (JSON 1.1) against the local world's service deployments.
  */
 import { createAlarmHandler } from '../../../src/alarm/createAlarmHandler';
-import { ECS_ALARM_OPERATIONS } from '../../../src/config/awsCalls';
 import { LoopbackDeployment } from '../../../src/local/loopbackDeployment';
+import { ECS_ALARM_OPERATIONS } from '../../../src/packaging/awsCalls';
 import { eventBridgeEvent, snsEvent } from '../../helpers/alarmEvents';
 import { captureLog } from '../../helpers/lambda';
 

@@ -3,10 +3,11 @@
  * clients (CodeDeploy JSON 1.1, ELBv2 Query/XML, ECS JSON 1.1) against local endpoints that serve
  * one consistent world. The hook has no TEST_LISTENER_URL: it finds green itself.
  */
-import { CODEDEPLOY_OPERATIONS } from '../../../src/config/awsCalls';
-import { createHookHandler } from '../../../src/hooks/createHookHandler';
+
+import { createHookHandler } from '../../../src/controllers/codedeploy/createHookHandler';
 import { LoopbackDeployment } from '../../../src/local/loopbackDeployment';
-import type { Suite } from '../../../src/smoke/schema';
+import { CODEDEPLOY_OPERATIONS } from '../../../src/packaging/awsCalls';
+import type { Suite } from '../../../src/suite/schema';
 import { captureLog, contextWithDeadline } from '../../helpers/lambda';
 import { suiteOf } from '../../helpers/suites';
 
@@ -68,7 +69,7 @@ describe('a hook with no TEST_LISTENER_URL', () => {
       baseUrl: world.test.url,
       deploymentGroup: 'AppECS-sample-cluster-sample-website/DgpECS-sample-cluster-sample-website',
     });
-    // the SDK requests each endpoint received, all declared in src/config/awsCalls.ts
+    // the SDK requests each endpoint received, all declared in src/packaging/awsCalls.ts
     expect(
       world.codeDeploy.requests.filter((r) => !CODEDEPLOY_OPERATIONS.hook.includes(r.operation)),
     ).toEqual([]);

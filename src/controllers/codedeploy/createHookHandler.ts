@@ -1,0 +1,290 @@
+/**
+ * Builds a CodeDeploy lifecycle hook Lambda handler. Configuration is read once, at cold start;
+ * a bad configuration is logged then and turned into a Failed report on every invocation,
+ * because a function that crashes before reporting leaves the deployment hanging for an hour.
+ *
+ * Every path ends in a report before the deadline: the suite gets the remaining time minus a
+ * safety margin, enforced by runWithDeadline; only a failed report is thrown (so Lambda's own
+ * retry can try again), and a duplicate report is logged and accepted.
+ */
+
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { Context } from 'aws-lambda';
+import { createCodeDeployClient, createDiscoveryClients } from '../../aws/codeDeployClients';
+import {
+  type DeploymentGroupRef,
+  ENV_DEFAULTS,
+  type HookSettings,
+  readHookSettings,
+} from '../../config/env';
+import { createGreenDiscovery, type GreenDiscovery } from '../../discovery/discoverGreen';
+import type { AlarmReader } from '../../discovery/readAlarmStates';
+import { runSmokeSuite, type SuiteResult, type Verdict } from '../../engine/runSmokeSuite';
+import { DiscoveryError, describeError, TimeBudgetError } from '../../errors';
+import { createLogger, invocationLog, type Log } from '../../logging/logger';
+import type { SecretReader } from '../../probe/secrets';
+import { NO_FACTS, stringsIn } from '../../suite/facts';
+import { type HookName, needsProduction, type Suite } from '../../suite/schema';
+import { withDeadline } from '../../time/deadline';
+import { type Phase, reportTimeoutMs, runWithDeadline, suiteBudgetMs } from '../../time/timeBudget';
+import { asCatalog, entryFor, type HookCatalog } from './hookCatalog';
+import { parseHookEvent } from './parseHookEvent';
+import { type ReportOutcome, reportHookStatus } from './reportHookStatus';
+import { VerdictMemory } from './verdictMemory';
+
+export type HookContext = Pick<Context, 'getRemainingTimeInMillis'>;
+
+export interface HookInvocationResult {
+  readonly status: Verdict;
+  readonly report: ReportOutcome;
+  readonly reason?: string;
+  readonly suite?: SuiteResult;
+  /** The verdict was reached by an earlier invocation for the same execution and re-reported. */
+  readonly remembered?: true;
+}
+
+export interface HookHandlerOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly log?: Log;
+  readonly codeDeploy?: CodeDeployClient;
+  readonly readSecret?: SecretReader;
+  /** Reads CloudWatch alarm states for the production watch; CloudWatch unless given. */
+  readonly readAlarms?: AlarmReader;
+  /** Reads green from the deployment; built from the SDK clients unless given. */
+  readonly discovery?: GreenDiscovery;
+  /** Receives each check result as it lands (the CLI's live timeline). */
+  readonly onProgress?: Parameters<typeof runSmokeSuite>[0]['onProgress'];
+}
+
+type Loaded =
+  | { ok: true; catalog: HookCatalog; settings: HookSettings }
+  | { ok: false; error: string };
+
+const loadConfiguration = (
+  load: () => Suite | HookCatalog,
+  env: HookHandlerOptions['env'],
+): Loaded => {
+  const problems: string[] = [];
+  let catalog: HookCatalog | undefined;
+  let settings: HookSettings | undefined;
+  try {
+    settings = readHookSettings(env);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  try {
+    catalog = asCatalog(load());
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  return catalog && settings
+    ? { ok: true, catalog, settings }
+    : { ok: false, error: `Invalid configuration, fix it and redeploy. ${problems.join('\n')}` };
+};
+
+const usesFacts = (suite: Suite): boolean =>
+  suite.checks.some((c) => stringsIn(c.expect).some((t) => t.text.includes('{{')));
+
+/** Refuses a deployment of a group the single-service stage does not serve. */
+const servesOnly =
+  (serves: DeploymentGroupRef) =>
+  (d: { applicationName: string; deploymentGroupName: string; deploymentId: string }) => {
+    if (
+      serves.applicationName !== d.applicationName ||
+      serves.deploymentGroupName !== d.deploymentGroupName
+    ) {
+      throw new DiscoveryError(
+        `deployment ${d.deploymentId} belongs to ${d.applicationName}/${d.deploymentGroupName}, which this function does not serve (it serves ${serves.applicationName}/${serves.deploymentGroupName}, the stage's codeDeployApplication and codeDeployDeploymentGroup params); point that group's appspec at its own stage's hooks, or list it in a service map`,
+      );
+    }
+    return undefined;
+  };
+
+interface Judgement {
+  readonly status: Verdict;
+  readonly reason?: string;
+  readonly suite?: SuiteResult;
+}
+
+export const createHookHandler = (
+  hook: HookName,
+  load: () => Suite | HookCatalog,
+  options: HookHandlerOptions = {},
+) => {
+  const baseLog = options.log ?? createLogger();
+  const config = loadConfiguration(load, options.env);
+  if (!config.ok)
+    baseLog.error('Cold start: invalid configuration; every invocation will report Failed', {
+      hook,
+      error: config.error,
+    });
+  const codeDeploy =
+    options.codeDeploy ??
+    createCodeDeployClient(
+      config.ok ? config.settings.sdk : { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS },
+    );
+  const safetyMarginMs = config.ok
+    ? config.settings.safetyMarginMs
+    : ENV_DEFAULTS.HOOK_SAFETY_MARGIN_MS;
+  const discovery =
+    options.discovery ??
+    createGreenDiscovery(
+      createDiscoveryClients(
+        config.ok ? config.settings.sdk : { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS },
+        codeDeploy,
+      ),
+    );
+  // Discovery is skipped only when nothing needs it: one suite, a URL override, no proof, no
+  // facts, and no production URL needed (a comparison or the watch) that a param does not give.
+  // A service map always needs it: the deployment's group picks the suite.
+  const needsDiscovery =
+    config.ok &&
+    (config.catalog.services !== undefined ||
+      !config.settings.testListenerUrl ||
+      config.settings.routingProof ||
+      usesFacts(config.catalog.suite) ||
+      (needsProduction(config.catalog.suite, hook) && !config.settings.productionListenerUrl));
+  // A verdict that could not be delivered is re-reported as it was, never recomputed: Lambda
+  // retries the invocation, and a second run of the suite could turn Failed into Succeeded.
+  const verdicts = new VerdictMemory<Judgement>();
+
+  const judge = async (
+    deploymentId: string | undefined,
+    problems: readonly string[],
+    context: HookContext,
+    log: Log,
+  ): Promise<Judgement> => {
+    if (problems.length > 0) return { status: 'Failed', reason: problems.join('; ') };
+    if (!config.ok) return { status: 'Failed', reason: config.error };
+    const suiteMs = suiteBudgetMs(context.getRemainingTimeInMillis(), safetyMarginMs);
+    if (suiteMs === 0) {
+      return {
+        status: 'Failed',
+        reason: `no time for the suite: the Lambda has ${context.getRemainingTimeInMillis()} ms left and keeps ${safetyMarginMs} ms to report; raise the function timeout`,
+      };
+    }
+    try {
+      const { catalog, settings } = config;
+      const phase: Phase = { current: 'the start' };
+      return await runWithDeadline(
+        suiteMs,
+        async (signal): Promise<Judgement> => {
+          let baseUrl = settings.testListenerUrl ?? '';
+          let productionUrl = settings.productionListenerUrl;
+          let deploymentAlarms: readonly string[] = [];
+          let facts = NO_FACTS;
+          let suite = catalog.suite;
+          if (needsDiscovery) {
+            phase.current = 'discovery';
+            const green = await discovery({
+              deploymentId: deploymentId as string,
+              // A service map's entry has its own override or none: never the stage's.
+              ...(settings.testListenerUrl &&
+                !catalog.services && { overrideUrl: settings.testListenerUrl }),
+              routingProof: settings.routingProof,
+              // A map picks the service's suite and override; one suite serves one group.
+              select: (d) => {
+                if (catalog.services) {
+                  const entry = entryFor(catalog, d.applicationName, d.deploymentGroupName);
+                  suite = entry.suite;
+                  return entry.testListenerUrl ? { overrideUrl: entry.testListenerUrl } : undefined;
+                }
+                return settings.serves ? servesOnly(settings.serves)(d) : undefined;
+              },
+              signal,
+            });
+            log.info('Green discovered', {
+              baseUrl: green.baseUrl,
+              deploymentGroup: `${green.deployment.applicationName}/${green.deployment.deploymentGroupName}`,
+              ...(green.routing && { routing: green.routing }),
+            });
+            ({ baseUrl, facts } = green);
+            productionUrl = settings.productionListenerUrl ?? green.productionUrl;
+            deploymentAlarms = green.deployment.alarmNames;
+          }
+          if (!suite) throw new DiscoveryError('no suite was selected for this deployment');
+          phase.current = 'the suite';
+          const result = await runSmokeSuite({
+            suite,
+            hook,
+            baseUrl,
+            ...(productionUrl && { productionUrl }),
+            deploymentAlarms,
+            budget: signal,
+            facts,
+            ...(options.readSecret && { readSecret: options.readSecret }),
+            ...(options.readAlarms && { readAlarms: options.readAlarms }),
+            onProgress: (progress) => {
+              if (progress.type === 'check') log.info('Smoke check', { ...progress.result });
+              options.onProgress?.(progress);
+            },
+          });
+          return {
+            status: result.verdict,
+            ...(result.reason && { reason: result.reason }),
+            suite: result,
+          };
+        },
+        undefined,
+        phase,
+      );
+    } catch (error) {
+      if (error instanceof DiscoveryError) {
+        return { status: 'Failed', reason: `discovery: ${error.message}` };
+      }
+      if (error instanceof TimeBudgetError) return { status: 'Failed', reason: error.message };
+      log.error('Hook crashed; reporting Failed', { deploymentId, error });
+      return { status: 'Failed', reason: `hook crashed: ${describeError(error)}` };
+    }
+  };
+
+  return async (event: unknown, context: HookContext): Promise<HookInvocationResult> => {
+    const started = performance.now();
+    const { executionId, deploymentId, problems } = parseHookEvent(event);
+    // Its own log: work cut off by the hard stop never logs under the next invocation's keys.
+    const log = invocationLog(baseLog, context, { deploymentId, hook });
+    try {
+      const remembered = verdicts.get(executionId);
+      const judgement = remembered ?? (await judge(deploymentId, problems, context, log));
+      verdicts.remember(executionId, judgement);
+      const { status, reason, suite } = judgement;
+
+      log[status === 'Succeeded' ? 'info' : 'error']('Hook verdict', {
+        verdict: status,
+        ...(reason && { reason }),
+        ...(suite && { suite: suite.suite, checks: suite.checks.length }),
+        ...(remembered && { remembered: true }),
+        durationMs: Math.round(performance.now() - started),
+      });
+
+      // The report gets whatever time is left; the SDK aborts rather than outlive the function.
+      const report = await withDeadline(
+        reportTimeoutMs(context.getRemainingTimeInMillis()),
+        undefined,
+        ({ signal }) => reportHookStatus(codeDeploy, { deploymentId, executionId, status }, signal),
+      ).catch((error: unknown) => {
+        log.error('Reporting to CodeDeploy failed; throwing so Lambda retries the invocation', {
+          verdict: status,
+          error,
+        });
+        throw error;
+      });
+      if (report === 'already-completed') {
+        log.warn(
+          'CodeDeploy already had a status for this hook execution (a duplicate invocation); nothing to do',
+        );
+      } else {
+        log.info('Reported hook status to CodeDeploy', { verdict: status });
+      }
+      return {
+        status,
+        report,
+        ...(reason && { reason }),
+        ...(suite && { suite }),
+        ...(remembered && { remembered: true as const }),
+      };
+    } finally {
+      log.close();
+    }
+  };
+};
