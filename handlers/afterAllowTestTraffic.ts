@@ -1,6 +1,6 @@
 /** CodeDeploy AfterAllowTestTraffic hook: smoke-tests green through the test listener. */
 
+import { loadBundledCatalog } from '../src/controllers/bundledSuite';
 import { createHookHandler } from '../src/controllers/codedeploy/createHookHandler';
-import { loadBundledCatalog } from '../src/suite/bundledSuite';
 
 export const handler = createHookHandler('AfterAllowTestTraffic', loadBundledCatalog);

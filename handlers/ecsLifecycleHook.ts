@@ -1,6 +1,6 @@
 /** ECS native blue/green lifecycle hook: the stage's checks against green, answered as ECS expects. */
 
+import { loadBundledSuite } from '../src/controllers/bundledSuite';
 import { createEcsHookHandler } from '../src/controllers/ecs/createEcsHookHandler';
-import { loadBundledSuite } from '../src/suite/bundledSuite';
 
 export const handler = createEcsHookHandler(loadBundledSuite);

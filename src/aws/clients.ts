@@ -11,17 +11,9 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { SdkSettings } from '../config/env';
+import { SDK_TIMEOUTS, type SdkSettings } from './sdkSettings';
 
-export const SDK_TIMEOUTS = {
-  /** TCP + TLS set-up; CodeDeploy answers from the same region in well under this. */
-  connectionTimeoutMs: 1_000,
-  /** From request sent to the whole answer; the attempt is abandoned after it. */
-  requestTimeoutMs: 1_500,
-} as const;
-
-/** The longest one attempt can take before the SDK moves on to the next. */
-export const SDK_ATTEMPT_MS = SDK_TIMEOUTS.connectionTimeoutMs + SDK_TIMEOUTS.requestTimeoutMs;
+export { SDK_ATTEMPT_MS, SDK_TIMEOUTS } from './sdkSettings';
 
 /** Without `sdk`, the SDK reads AWS_MAX_ATTEMPTS itself. */
 export const sdkClientConfig = (sdk?: SdkSettings) => ({

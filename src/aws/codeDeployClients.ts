@@ -4,8 +4,8 @@
  * esbuild cannot tree-shake, so only not importing it keeps ~90 KiB out of that cold start.
  */
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import type { SdkSettings } from '../config/env';
 import { createEcsReadClients, type DiscoveryClients, sdkClientConfig } from './clients';
+import type { SdkSettings } from './sdkSettings';
 
 export const createCodeDeployClient = (sdk: SdkSettings): CodeDeployClient =>
   new CodeDeployClient(sdkClientConfig(sdk));

@@ -1,5 +1,5 @@
 /** A comparison's numbers as a small side-by-side table (smoke and rehearse print it). */
-import type { CheckResult } from '../engine/runCheck';
+import type { CheckResult } from '../engine/checkResult';
 import type { SampleStats } from '../traffic/sampling';
 import { formatTable } from './terminal';
 

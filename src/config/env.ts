@@ -3,7 +3,7 @@
  * reader reports every missing or malformed variable in one error instead of the first only.
  */
 import * as z from 'zod/mini';
-import { SDK_ATTEMPT_MS } from '../aws/clients';
+import { SDK_ATTEMPT_MS, type SdkSettings } from '../aws/sdkSettings';
 import { ConfigError } from '../errors';
 import { parseBaseUrl } from '../probe/baseUrl';
 import '../suite/zodMessages';
@@ -209,9 +209,7 @@ const alarmRoutesSchema = z.record(
     .check(z.minLength(1)),
 );
 
-export interface SdkSettings {
-  readonly maxAttempts: number;
-}
+export type { SdkSettings } from '../aws/sdkSettings';
 
 export interface HookSettings {
   /** An override of the discovered test listener URL; absent: discovered from the deployment. */

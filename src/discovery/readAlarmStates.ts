@@ -9,16 +9,10 @@
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { sdkClientConfig } from '../aws/clients';
+import type { AlarmReader } from '../traffic/alarmReading';
 import { awsRead } from './awsRead';
 
-export interface AlarmReading {
-  /** Alarms in ALARM, with CloudWatch's reason. */
-  readonly firing: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
-  /** Names that match no alarm in this account and region. */
-  readonly missing: readonly string[];
-}
-
-export type AlarmReader = (names: readonly string[], signal: AbortSignal) => Promise<AlarmReading>;
+export type { AlarmReader, AlarmReading } from '../traffic/alarmReading';
 
 /** DescribeAlarms takes at most 100 names per request. */
 const NAMES_PER_REQUEST = 100;

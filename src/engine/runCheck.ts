@@ -9,28 +9,11 @@ import type { ResolvedHeaders } from '../probe/secrets';
 import { type Facts, withFacts } from '../suite/facts';
 import type { Check, Suite } from '../suite/schema';
 import { findUnmetExpectation } from './assertions';
+import type { CheckResult } from './checkResult';
 import { backoffDelay, pause } from './pacing';
 import { describeOutcome } from './readinessGate';
 
-export interface CheckResult {
-  readonly name: string;
-  readonly method: string;
-  readonly path: string;
-  readonly passed: boolean;
-  /** Cancelled because another check had already failed the suite. */
-  readonly skipped?: true;
-  /** Why it failed (or why it did not finish); absent when passed. */
-  readonly reason?: string;
-  readonly statusCode?: number;
-  readonly latencyMs?: number;
-  readonly attempts: number;
-  /** Request headers as sent, sensitive values redacted. */
-  readonly requestHeaders: Readonly<Record<string, string>>;
-  /** A sampled-traffic check's numbers. */
-  readonly sample?: import('../traffic/sampling').SampleStats;
-  /** A comparison's numbers, green and blue side by side. */
-  readonly comparison?: import('../traffic/runComparison').ComparisonStats;
-}
+export type { CheckResult } from './checkResult';
 
 export const NOT_FINISHED = 'not finished: the suite had already failed';
 

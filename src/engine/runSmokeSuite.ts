@@ -4,10 +4,10 @@
  * the first definite failure decides the verdict at once and cancels the checks still running.
  * Everything stops when `budget` aborts.
  */
-import type { AlarmReader } from '../discovery/readAlarmStates';
+
 import { createProber } from '../probe/httpProbe';
 import {
-  awsSecretReader,
+  noSecretReader,
   type ResolvedHeaders,
   resolveHeaders,
   type SecretReader,
@@ -26,6 +26,7 @@ import {
   WATCH_NAME,
   watchForHook,
 } from '../suite/schema';
+import type { AlarmReader } from '../traffic/alarmReading';
 import { runComparison } from '../traffic/runComparison';
 import { runProductionWatch, watchContextOf } from '../traffic/runProductionWatch';
 import { runSampledCheck } from '../traffic/runSampledCheck';
@@ -61,6 +62,7 @@ export interface SuiteRunOptions {
   readonly baseUrl: string;
   /** Aborts when the time budget is spent. */
   readonly budget: AbortSignal;
+  /** Reads the suite's secret header values (the controllers hand in the AWS reader). */
   readonly readSecret?: SecretReader;
   readonly onProgress?: (event: SuiteProgress) => void;
   /** Connection reuse between probes; on unless measuring the alternative. */
@@ -103,7 +105,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
     ...fields,
   });
 
-  const readSecret = options.readSecret ?? awsSecretReader;
+  const readSecret = options.readSecret ?? noSecretReader;
   let headers: Map<Check, ResolvedHeaders>;
   let readinessHeaders: ResolvedHeaders;
   let sampledHeaders: Map<SampledCheck, ResolvedHeaders>;

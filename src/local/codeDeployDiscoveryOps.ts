@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LocalAwsWorld } from './awsWorld';
-import type { FakeDeployment } from './codeDeployEndpoint';
+import type { FakeDeployment } from './codeDeployModel';
 
 type Answer = { httpStatus: number; body: unknown };
 const error = (type: string, message: string): Answer => ({

@@ -8,30 +8,11 @@
 import type http from 'node:http';
 import type { LocalAwsWorld } from './awsWorld';
 import { answerDiscovery } from './codeDeployDiscoveryOps';
+import { ACTIVE_STATUSES, type DeploymentStatus, type FakeDeployment } from './codeDeployModel';
+import { FaultQueue, faultAnswer, type InjectedFault } from './faultQueue';
 import { LoopbackHttpServer, readJsonRpc } from './loopback';
 
-export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
-export type DeploymentStatus =
-  | (typeof ACTIVE_STATUSES)[number]
-  | 'Succeeded'
-  | 'Failed'
-  | 'Stopped';
-
-export interface FakeDeployment {
-  readonly deploymentId: string;
-  readonly applicationName: string;
-  readonly deploymentGroupName: string;
-  status: DeploymentStatus;
-  readonly creator: string;
-  /** For a rollback deployment: the deployment whose stop started it. */
-  readonly rollbackOf?: string;
-  /** Set by StopDeployment. */
-  stoppedWithRollback?: boolean;
-  /** The revision's appspec (GetApplicationRevision returns it; GetDeployment does not). */
-  readonly appSpecContent?: string;
-  /** Or: the revision is an appspec file in S3. */
-  readonly s3Revision?: { readonly bucket: string; readonly key: string };
-}
+export { ACTIVE_STATUSES, type DeploymentStatus, type FakeDeployment } from './codeDeployModel';
 
 export interface ReceivedRequest {
   readonly operation: string;
@@ -41,12 +22,7 @@ export interface ReceivedRequest {
   readonly receivedAt: number;
 }
 
-export interface InjectedFault {
-  readonly errorType: string;
-  readonly message?: string;
-  /** HTTP status; 400 unless a 5xx is being simulated. */
-  readonly httpStatus?: number;
-}
+export type { InjectedFault } from './faultQueue';
 
 export interface CodeDeployEndpointOptions {
   /** Deployments per ListDeployments page (the real service pages at 100). */
@@ -65,7 +41,7 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
   public readonly deployments = new Map<string, FakeDeployment>();
   /** Reported statuses by hook execution id. */
   public readonly hookStatuses = new Map<string, string>();
-  private readonly faults = new Map<string, InjectedFault[]>();
+  private readonly faults = new FaultQueue();
   private readonly stalls = new Map<string, number>();
   private readonly pageSize: number;
   private readonly world: LocalAwsWorld | undefined;
@@ -111,15 +87,12 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
 
   /** The next `times` calls of `operation` fail with `fault`. */
   public failNext(operation: string, fault: InjectedFault, times = 1): void {
-    const queue = this.faults.get(operation) ?? [];
-    for (let i = 0; i < times; i++) queue.push(fault);
-    this.faults.set(operation, queue);
+    this.faults.add(operation, fault, times);
   }
 
   /** Drops the faults not yet used (of one operation, or all). */
   public clearFaults(operation?: string): void {
-    if (operation) this.faults.delete(operation);
-    else this.faults.clear();
+    this.faults.clear(operation);
   }
 
   /**
@@ -157,8 +130,8 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
     if (req.method !== 'POST' || req.url !== '/') {
       return error('UnknownOperationException', 'CodeDeploy takes POST /');
     }
-    const fault = this.faults.get(operation)?.shift();
-    if (fault) return error(fault.errorType, fault.message ?? 'injected', fault.httpStatus);
+    const fault = this.faults.take(operation);
+    if (fault) return faultAnswer(fault);
     switch (operation) {
       case 'PutLifecycleEventHookExecutionStatus':
         return this.putHookStatus(body);

@@ -6,6 +6,7 @@
  */
 import type http from 'node:http';
 import type { LocalAwsWorld } from './awsWorld';
+import { FaultQueue, faultAnswer, type InjectedFault } from './faultQueue';
 import { LoopbackHttpServer, readJsonRpc } from './loopback';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
@@ -15,37 +16,30 @@ export interface EcsRequest {
   readonly body: Record<string, unknown>;
 }
 
-export interface EcsFault {
-  readonly errorType: string;
-  readonly message?: string;
-  readonly httpStatus?: number;
-}
+export type EcsFault = InjectedFault;
 
 export class LocalEcsEndpoint extends LoopbackHttpServer {
   public readonly requests: EcsRequest[] = [];
-  private readonly faults = new Map<string, EcsFault[]>();
+  private readonly faults = new FaultQueue();
 
   public constructor(private readonly world: LocalAwsWorld) {
     super();
   }
 
   public failNext(operation: string, fault: EcsFault, times = 1): void {
-    const queue = this.faults.get(operation) ?? [];
-    for (let i = 0; i < times; i++) queue.push(fault);
-    this.faults.set(operation, queue);
+    this.faults.add(operation, fault, times);
   }
 
   protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     readJsonRpc(req, TARGET_PREFIX, (operation, body) => {
       this.requests.push({ operation, body });
-      const fault = this.faults.get(operation)?.shift();
+      const fault = this.faults.take(operation);
       const answer = fault
-        ? {
-            status: fault.httpStatus ?? 400,
-            body: { __type: fault.errorType, message: fault.message ?? 'injected' },
-          }
-        : this.answer(operation, body);
-      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
+        ? faultAnswer(fault)
+        : (({ status, body: b }) => ({ httpStatus: status, body: b }))(
+            this.answer(operation, body),
+          );
+      res.writeHead(answer.httpStatus, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(answer.body));
     });
   }

@@ -1,82 +1,25 @@
 /**
  * Resolves header values that reference secrets (SSM Parameter Store SecureString or Secrets
- * Manager) at run time. Values are cached by Powertools Parameters (15 minutes per container),
- * reads are shared (one request per secret, however many checks use it) and bounded by the
- * suite's budget, and values are never logged: callers get the names of secret-sourced headers
- * to redact.
+ * Manager) at run time, through a SecretReader handed in (aws/secretReader.ts reads AWS). Reads
+ * are shared (one request per secret, however many checks use it) and bounded by the suite's
+ * budget, and values are never logged: callers get the names of secret-sourced headers to
+ * redact.
  */
-import { sdkClientConfig } from '../aws/clients';
 import { SecretResolutionError } from '../errors';
 import type { HeaderValue, SecretRef } from '../suite/schema';
 
-/** A warm container re-reads a secret at most this often, so a rotation is picked up. */
-const SECRET_CACHE_SECONDS = 900;
-
 /** Reads one secret; rejects when `signal` aborts. */
 export type SecretReader = (ref: SecretRef, signal: AbortSignal) => Promise<string>;
+
+/** For runs given no reader: a suite that names a secret fails, saying so. */
+export const noSecretReader: SecretReader = async (ref) => {
+  throw new Error(`${describeSecretRef(ref)}: this run was given no secret reader`);
+};
 
 export const describeSecretRef = (ref: SecretRef): string =>
   'ssm' in ref
     ? `SSM parameter ${ref.ssm}`
     : `Secrets Manager secret ${ref.secretsManager}${ref.jsonKey ? ` (key ${ref.jsonKey})` : ''}`;
-
-/** A key of a JSON secret. Parse errors are replaced: V8's message quotes the secret's text. */
-const pickJsonKey = (secret: string, key: string): unknown => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(secret);
-  } catch {
-    throw new Error(`the secret is not JSON, so key ${key} cannot be read from it`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || !Object.hasOwn(parsed, key)) {
-    throw new Error(`the secret has no key ${key}`);
-  }
-  return (parsed as Record<string, unknown>)[key];
-};
-
-/**
- * Providers built on our own SDK clients, so reads have the same connection and request timeouts
- * as every other AWS call. Loaded only when a suite uses a secret (the Lambda runtime's SDK).
- */
-let providers:
-  | Promise<{
-      ssm: import('@aws-lambda-powertools/parameters/ssm').SSMProvider;
-      secrets: import('@aws-lambda-powertools/parameters/secrets').SecretsProvider;
-    }>
-  | undefined;
-const loadProviders = () => {
-  providers ??= (async () => {
-    const [{ SSMProvider }, { SecretsProvider }, { SSMClient }, { SecretsManagerClient }] =
-      await Promise.all([
-        import('@aws-lambda-powertools/parameters/ssm'),
-        import('@aws-lambda-powertools/parameters/secrets'),
-        import('@aws-sdk/client-ssm'),
-        import('@aws-sdk/client-secrets-manager'),
-      ]);
-    return {
-      ssm: new SSMProvider({ awsSdkV3Client: new SSMClient(sdkClientConfig()) }),
-      secrets: new SecretsProvider({
-        awsSdkV3Client: new SecretsManagerClient(sdkClientConfig()),
-      }),
-    };
-  })();
-  return providers;
-};
-
-const readFromAws = async (ref: SecretRef): Promise<string> => {
-  const { ssm, secrets } = await loadProviders();
-  let value: unknown;
-  if ('ssm' in ref) {
-    value = await ssm.get(ref.ssm, { decrypt: true, maxAge: SECRET_CACHE_SECONDS });
-  } else {
-    value = await secrets.get(ref.secretsManager, { maxAge: SECRET_CACHE_SECONDS });
-    if (ref.jsonKey !== undefined && typeof value === 'string') {
-      value = pickJsonKey(value, ref.jsonKey);
-    }
-  }
-  if (typeof value !== 'string') throw new Error('no string value');
-  return value;
-};
 
 /** Rejects with the signal's abort instead of waiting for `promise` past it. */
 const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =>
@@ -116,9 +59,6 @@ export const sharedSecretReader = (read: (ref: SecretRef) => Promise<string>): S
     });
   };
 };
-
-/** Reads secrets from AWS, one request per secret per container (and per cache period). */
-export const awsSecretReader: SecretReader = sharedSecretReader(readFromAws);
 
 /** Why a read failed, with the likely cause for the operator. */
 const explainFailure = (ref: SecretRef, error: unknown): string => {

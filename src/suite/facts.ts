@@ -8,7 +8,6 @@
  *   taskDefinition.arn | taskDefinition.family | taskDefinition.revision
  *   container.<name>.image | container.<name>.imageTag | container.<name>.env.<VARIABLE>
  */
-import type { Expectation } from './schema';
 
 const REFERENCE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const NAME =
@@ -80,13 +79,13 @@ const substitute = (value: unknown, facts: Facts): unknown => {
 };
 
 /** The expectation with its facts filled in, or the reason it cannot be. */
-export const withFacts = (
-  expect: Expectation,
+export const withFacts = <E>(
+  expect: E,
   facts: Facts,
-): { ok: true; expect: Expectation } | { ok: false; reason: string } => {
+): { ok: true; expect: E } | { ok: false; reason: string } => {
   if (!stringsIn(expect).some((s) => s.text.includes('{{'))) return { ok: true, expect };
   try {
-    return { ok: true, expect: substitute(expect, facts) as Expectation };
+    return { ok: true, expect: substitute(expect, facts) as E };
   } catch (error) {
     if (error instanceof MissingFact) return { ok: false, reason: error.message };
     throw error;

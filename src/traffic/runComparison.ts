@@ -6,7 +6,7 @@
  * another shape. The load on production is bounded by the schema (COMPARE_LIMITS).
  */
 
-import type { CheckResult } from '../engine/runCheck';
+import type { CheckResult, ComparisonStats } from '../engine/checkResult';
 import type { Prober } from '../probe/httpProbe';
 import { type ResolvedHeaders, withDefaultHeaders } from '../probe/secrets';
 import type { CompareCheck } from '../suite/schema';
@@ -20,13 +20,7 @@ import {
   unfinishedStream,
 } from './sampling';
 
-export interface ComparisonStats {
-  readonly green: SampleStats;
-  readonly blue: SampleStats;
-  readonly percentile: number;
-  /** green's percentile over blue's. */
-  readonly latencyRatio?: number;
-}
+export type { ComparisonStats } from '../engine/checkResult';
 
 export interface ComparisonContext {
   readonly prober: Prober;

@@ -11,12 +11,12 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AlarmReader, awsAlarmReader } from '../discovery/readAlarmStates';
 import { statusMatches } from '../engine/assertions';
-import type { CheckResult } from '../engine/runCheck';
+import type { CheckResult } from '../engine/checkResult';
 import type { Prober } from '../probe/httpProbe';
 import type { ResolvedHeaders } from '../probe/secrets';
 import { WATCH_NAME, type WatchSettings } from '../suite/schema';
+import type { AlarmReader } from './alarmReading';
 import { paceRequests, percent, Tally, templateRequest, templateResult } from './sampling';
 import { pollAlarms, readAlarmsOnce } from './watchAlarms';
 
@@ -46,7 +46,7 @@ export const watchContextOf = (
   ...(o.productionUrl && { productionUrl: o.productionUrl }),
   budget: o.budget,
   defaultTimeoutMs: suite.timeoutMs,
-  readAlarms: o.readAlarms ?? awsAlarmReader,
+  ...(o.readAlarms && { readAlarms: o.readAlarms }),
   ...(o.deploymentAlarms && { deploymentAlarms: o.deploymentAlarms }),
 });
 

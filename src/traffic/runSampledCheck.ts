@@ -5,7 +5,7 @@
  * a failed sibling ends it early, and the reason carries the numbers reached so far.
  */
 
-import type { CheckResult } from '../engine/runCheck';
+import type { CheckResult } from '../engine/checkResult';
 import type { Prober } from '../probe/httpProbe';
 import type { ResolvedHeaders } from '../probe/secrets';
 import type { SampledCheck } from '../suite/schema';

@@ -3,10 +3,11 @@
  * invocations (ECS: IN_PROGRESS between slices). The checks ran in the first invocation; a slice
  * only samples production, with the watch's own headers (never green's test-traffic header).
  */
-import type { AlarmReader } from '../discovery/readAlarmStates';
+
 import { createProber } from '../probe/httpProbe';
-import { awsSecretReader, resolveHeaders, type SecretReader } from '../probe/secrets';
+import { noSecretReader, resolveHeaders, type SecretReader } from '../probe/secrets';
 import type { Suite, WatchSettings } from '../suite/schema';
+import type { AlarmReader } from './alarmReading';
 import {
   runProductionWatch,
   type WatchOutcome,
@@ -27,11 +28,7 @@ export interface WatchSliceOptions {
 
 export const runWatchSlice = async (options: WatchSliceOptions): Promise<WatchOutcome> => {
   const { suite, watch, budget } = options;
-  const headers = await resolveHeaders(
-    watch.headers,
-    options.readSecret ?? awsSecretReader,
-    budget,
-  );
+  const headers = await resolveHeaders(watch.headers, options.readSecret ?? noSecretReader, budget);
   const prober = createProber(suite.tls);
   try {
     return await runProductionWatch(

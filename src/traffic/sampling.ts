@@ -6,21 +6,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { statusMatches } from '../engine/assertions';
+import type { SampleStats } from '../engine/checkResult';
 import type { ProbeOutcome, ProbeRequest } from '../probe/httpProbe';
 import { redactHeaders } from '../probe/redact';
 import type { ResolvedHeaders } from '../probe/secrets';
 import type { StatusExpectation } from '../suite/schema';
 
-export interface SampleStats {
-  readonly planned: number;
-  readonly samples: number;
-  readonly errors: number;
-  readonly errorRate: number;
-  readonly p50Ms?: number;
-  readonly p95Ms?: number;
-  readonly p99Ms?: number;
-  readonly durationMs: number;
-}
+export type { SampleStats } from '../engine/checkResult';
 
 type Histogram = Awaited<ReturnType<typeof loadHistogram>>;
 

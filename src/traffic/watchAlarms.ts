@@ -4,7 +4,7 @@
  * matches no alarm, or a read that fails is a reason to fail the watch; nothing here passes.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AlarmReader, AlarmReading } from '../discovery/readAlarmStates';
+import type { AlarmReader, AlarmReading } from './alarmReading';
 
 /** One read: the first reason to fail, or undefined when every alarm was read and none fires. */
 export const readAlarmsOnce = async (

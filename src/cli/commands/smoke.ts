@@ -1,8 +1,11 @@
 /** `smoke`: the stage's suite against any URL, with exactly the engine the hook Lambdas use. */
+
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { createDiscoveryClients } from '../../aws/codeDeployClients';
+import { awsSecretReader } from '../../aws/secretReader';
 import { ENV_DEFAULTS } from '../../config/env';
 import { createGreenDiscovery } from '../../discovery/discoverGreen';
+import { awsAlarmReader } from '../../discovery/readAlarmStates';
 import { runSmokeSuite, type SuiteResult } from '../../engine/runSmokeSuite';
 import { DiscoveryError } from '../../errors';
 import { maskUrl, parseBaseUrl } from '../../probe/baseUrl';
@@ -162,6 +165,8 @@ export const runSmokeCommand = async (
     ...(productionUrl && { productionUrl }),
     facts: target.facts,
     budget: budget.signal,
+    readSecret: awsSecretReader,
+    readAlarms: awsAlarmReader,
     onProgress: (event) => {
       if (options.json) return;
       if (event.type === 'readiness-attempt') {

@@ -11,6 +11,7 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Context } from 'aws-lambda';
 import { createCodeDeployClient, createDiscoveryClients } from '../../aws/codeDeployClients';
+import { awsSecretReader } from '../../aws/secretReader';
 import {
   type DeploymentGroupRef,
   ENV_DEFAULTS,
@@ -19,6 +20,7 @@ import {
 } from '../../config/env';
 import { createGreenDiscovery, type GreenDiscovery } from '../../discovery/discoverGreen';
 import type { AlarmReader } from '../../discovery/readAlarmStates';
+import { awsAlarmReader } from '../../discovery/readAlarmStates';
 import { runSmokeSuite, type SuiteResult, type Verdict } from '../../engine/runSmokeSuite';
 import { DiscoveryError, describeError, TimeBudgetError } from '../../errors';
 import { createLogger, invocationLog, type Log } from '../../logging/logger';
@@ -212,8 +214,8 @@ export const createHookHandler = (
             deploymentAlarms,
             budget: signal,
             facts,
-            ...(options.readSecret && { readSecret: options.readSecret }),
-            ...(options.readAlarms && { readAlarms: options.readAlarms }),
+            readSecret: options.readSecret ?? awsSecretReader,
+            readAlarms: options.readAlarms ?? awsAlarmReader,
             onProgress: (progress) => {
               if (progress.type === 'check') log.info('Smoke check', { ...progress.result });
               options.onProgress?.(progress);

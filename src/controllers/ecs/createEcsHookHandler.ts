@@ -12,9 +12,11 @@
 
 import type { Context } from 'aws-lambda';
 import { createEcsReadClients, type EcsReadClients } from '../../aws/clients';
+import { awsSecretReader } from '../../aws/secretReader';
 import { ENV_DEFAULTS, type HookSettings, readHookSettings } from '../../config/env';
 import { createEcsGreenDiscovery, type EcsGreenDiscovery } from '../../discovery/discoverEcsGreen';
 import type { AlarmReader } from '../../discovery/readAlarmStates';
+import { awsAlarmReader } from '../../discovery/readAlarmStates';
 import { exempt } from '../../engine/verdict';
 import { DiscoveryError, describeError, TimeBudgetError } from '../../errors';
 import { createLogger, invocationLog, type Log } from '../../logging/logger';
@@ -132,8 +134,9 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
       settings,
       discovery,
       serviceDeployment,
-      ...(options.readAlarms && { readAlarms: options.readAlarms }),
-      ...(options.readSecret && { readSecret: options.readSecret }),
+      // The AWS readers unless a test or the rehearsal hands in its own.
+      readAlarms: options.readAlarms ?? awsAlarmReader,
+      readSecret: options.readSecret ?? awsSecretReader,
       now,
       log,
       phase,

@@ -2,8 +2,9 @@
  * Secret-sourced headers through the real reader: Powertools Parameters and the real SSM and
  * Secrets Manager SDK clients, pointed at a loopback endpoint by the standard variables.
  */
+
+import { awsSecretReader } from '../../../src/aws/secretReader';
 import { runSmokeSuite } from '../../../src/engine/runSmokeSuite';
-import { awsSecretReader } from '../../../src/probe/secrets';
 import { type SecretsEndpoint, startSecretsEndpoint } from '../../helpers/localSecretsEndpoint';
 import { startApp } from '../../helpers/localServers';
 import { suiteOf } from '../../helpers/suites';

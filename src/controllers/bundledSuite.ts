@@ -1,10 +1,10 @@
 /** The configuration bundled into the Lambda artifact, validated again at cold start. */
 import bundled from 'smoke-suite';
 import { entriesOf } from '../config/serviceMap';
-import type { HookCatalog } from '../controllers/codedeploy/hookCatalog';
 import { ConfigError } from '../errors';
-import type { Suite } from './schema';
-import { validateSuite } from './validateSuite';
+import type { Suite } from '../suite/schema';
+import { validateSuite } from '../suite/validateSuite';
+import type { HookCatalog } from './codedeploy/hookCatalog';
 
 export const loadBundledSuite = (): Suite => validateSuite(bundled.document, bundled.source);
 
