@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import '../suite/zodMessages';
-import { formatIssuePath } from '../suite/validateSuite';
+import { formatIssuePath } from '../suite/issuePath';
 
 export const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];

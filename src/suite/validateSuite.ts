@@ -4,13 +4,10 @@
  */
 import type * as z from 'zod/mini';
 import { ConfigError } from '../errors';
+import { formatIssuePath } from './issuePath';
 import { type Suite, suiteSchema } from './schema';
 
-/** `checks[1].expect.status` */
-export const formatIssuePath = (path: readonly PropertyKey[]): string =>
-  path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('') || '(top level)';
+export { formatIssuePath } from './issuePath';
 
 /**
  * The most specific message of an issue. A union that failed on every branch, and a record key

@@ -3,8 +3,8 @@
  * event is a reason, not an exception: the hook must still answer with a valid hookStatus.
  */
 import * as z from 'zod/mini';
+import { formatIssuePath } from '../../suite/issuePath';
 import { ECS_STAGES } from '../../suite/schema';
-import { formatIssuePath } from '../../suite/validateSuite';
 import '../../suite/zodMessages';
 
 const weights = z.optional(z.record(z.string(), z.number()));

@@ -94,6 +94,19 @@ describe('rules of the house', () => {
     expect(reached).toEqual([]);
   });
 
+  it('the alarm function does not bundle the suite schema', () => {
+    const seen = new Set<string>();
+    const queue = [join(ROOT, 'handlers', 'alarmRollback.ts')];
+    while (queue.length > 0) {
+      const f = queue.shift() as string;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      queue.push(...(graph.get(f) ?? []).map((e) => e.to));
+    }
+    expect(seen.size).toBeGreaterThan(5);
+    expect([...seen].map(rel).filter((f) => f.startsWith('src/suite/schema'))).toEqual([]);
+  });
+
   it('has no import circles', () => {
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();
