@@ -14,18 +14,14 @@ import {
   withDefaultHeaders,
 } from '../probe/secrets';
 import { type Facts, NO_FACTS } from '../suite/facts';
+import type { Check, CompareCheck, HookName, SampledCheck, Suite } from '../suite/schema';
 import {
-  type Check,
-  type CompareCheck,
   checksForHook,
   comparisonsForHook,
-  type HookName,
-  type SampledCheck,
-  type Suite,
   sampledForHook,
   WATCH_NAME,
   watchForHook,
-} from '../suite/schema';
+} from '../suite/selection';
 import type { AlarmReader } from '../traffic/alarmReading';
 import { runComparison } from '../traffic/runComparison';
 import { runProductionWatch, watchContextOf } from '../traffic/runProductionWatch';

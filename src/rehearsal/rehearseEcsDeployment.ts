@@ -20,7 +20,8 @@ import {
 import type { CheckResult } from '../engine/runSmokeSuite';
 import { LoopbackDeployment } from '../local/loopbackDeployment';
 import type { Log } from '../logging/logger';
-import { ECS_STAGES, type EcsStage, selectedItems } from '../suite/schema';
+import { ECS_STAGES, type EcsStage } from '../suite/schema';
+import { selectedItems } from '../suite/selection';
 import {
   ALARM_NAME,
   BLUE_LATENCY_MS,

@@ -3,15 +3,8 @@
  * checks it runs and where that selection comes from. A stage that selects nothing is shown as
  * what it is: the ECS hook answers FAILED there, so a service must not list it.
  */
-import {
-  CODEDEPLOY_HOOKS,
-  ECS_STAGES,
-  type HookName,
-  isEcsStage,
-  type Suite,
-  selectedItems,
-  selectionSource,
-} from './schema';
+import { CODEDEPLOY_HOOKS, ECS_STAGES, type HookName, isEcsStage, type Suite } from './schema';
+import { selectedItems, selectionSource } from './selection';
 
 export interface SelectionRow {
   readonly controller: 'CodeDeploy' | 'ECS';

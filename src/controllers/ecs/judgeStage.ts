@@ -12,14 +12,8 @@ import { runSmokeSuite } from '../../engine/runSmokeSuite';
 import { decide, exempt } from '../../engine/verdict';
 import type { Log } from '../../logging/logger';
 import type { SecretReader } from '../../probe/secrets';
-import {
-  comparisonsForHook,
-  type EcsStage,
-  type Suite,
-  selectedItems,
-  WATCH_NAME,
-  watchForHook,
-} from '../../suite/schema';
+import type { EcsStage, Suite } from '../../suite/schema';
+import { comparisonsForHook, selectedItems, WATCH_NAME, watchForHook } from '../../suite/selection';
 import type { Phase } from '../../time/timeBudget';
 import { answerOf, type EcsHookResponse, failed } from './hookResponse';
 import type { EcsHookEvent } from './parseEcsHookEvent';

@@ -9,7 +9,8 @@
 import type { AlarmReader } from '../../discovery/readAlarmStates';
 import { decide } from '../../engine/verdict';
 import type { SecretReader } from '../../probe/secrets';
-import { type Suite, WATCH_NAME, type WatchSettings } from '../../suite/schema';
+import type { Suite, WatchSettings } from '../../suite/schema';
+import { WATCH_NAME } from '../../suite/selection';
 import { runWatchSlice } from '../../traffic/runWatchSlice';
 import { answerOf, type EcsHookResponse, failed, RETURN_MARGIN_MS } from './hookResponse';
 import { type StepState, stateDetails } from './stepState';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ConfigError } from '../../../src/errors';
 import { loadSuiteFile, parseSuiteYaml, suiteFilePath } from '../../../src/suite/loadSuite';
-import { checksForHook } from '../../../src/suite/schema';
+import { checksForHook } from '../../../src/suite/selection';
 
 const problemsOf = (fn: () => unknown): readonly string[] => {
   try {

@@ -1,5 +1,5 @@
 /** What runs at each CodeDeploy hook and ECS stage: the same suite serves both controllers. */
-import { selectedItems, selectionSource } from '../../../src/suite/schema';
+import { selectedItems, selectionSource } from '../../../src/suite/selection';
 import { selectionSummary } from '../../../src/suite/selectionSummary';
 import { suiteOf } from '../../helpers/suites';
 
