@@ -2,11 +2,19 @@
  * The one place that reads environment variables. Every default is written here, once, and a
  * reader reports every missing or malformed variable in one error instead of the first only.
  */
-import * as z from 'zod/mini';
 import { SDK_ATTEMPT_MS, type SdkSettings } from '../aws/sdkSettings';
-import { ConfigError } from '../errors';
-import { parseBaseUrl } from '../probe/baseUrl';
-import '../suite/zodMessages';
+import { type AlarmTarget, type DeploymentGroupRef, parseAlarmRoutes } from './alarmTargets';
+import { type Env, EnvReader, type EnvReadOptions } from './envReader';
+
+export type { SdkSettings } from '../aws/sdkSettings';
+export {
+  type AlarmTarget,
+  type DeploymentGroupRef,
+  type EcsServiceRef,
+  isEcsTarget,
+  targetLabel,
+} from './alarmTargets';
+export type { EnvReadOptions } from './envReader';
 
 /** Defaults, documented in the README's runtime contract. */
 export const ENV_DEFAULTS = {
@@ -24,192 +32,6 @@ export const ENV_DEFAULTS = {
  * their backoff: a smaller margin turns one slow attempt into a hook that never reports.
  */
 export const MIN_HOOK_SAFETY_MARGIN_MS = 3 * SDK_ATTEMPT_MS + 500;
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-export interface EnvReadOptions {
-  /**
-   * Variables whose value only CloudFormation knows (given as `Ref`, `Fn::Join`…): at package
-   * time they are not checked, at cold start they are real strings and are.
-   */
-  readonly deferred?: ReadonlySet<string>;
-}
-
-/** Collects problems while typed values are read, then throws them all at once. */
-class EnvReader {
-  private readonly problems: string[] = [];
-  private readonly deferred: ReadonlySet<string>;
-
-  public constructor(
-    private readonly env: Env,
-    options: EnvReadOptions = {},
-  ) {
-    this.deferred = options.deferred ?? new Set();
-  }
-
-  /** Known only at deploy time: nothing to check now. */
-  public isDeferred(name: string): boolean {
-    return this.deferred.has(name);
-  }
-
-  public requiredString(name: string): string {
-    if (this.isDeferred(name)) return '';
-    const value = this.env[name]?.trim();
-    if (!value) {
-      this.problems.push(`${name} is not set`);
-      return '';
-    }
-    return value;
-  }
-
-  /** An optional base URL: checked when set. */
-  public optionalHttpUrl(name: string): string | undefined {
-    if (this.isDeferred(name) || this.optionalString(name) === undefined) return undefined;
-    return this.httpUrl(name) || undefined;
-  }
-
-  public optionalString(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value ? value : undefined;
-  }
-
-  public httpUrl(name: string): string {
-    const value = this.requiredString(name);
-    if (!value) return '';
-    const parsed = parseBaseUrl(value, name);
-    if (!parsed.ok) {
-      this.problems.push(parsed.problem);
-      return '';
-    }
-    return parsed.url;
-  }
-
-  public positiveInt(name: string, fallback: number, min = 1): number {
-    const raw = this.isDeferred(name) ? undefined : this.optionalString(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isSafeInteger(value) || value <= 0) {
-      this.problems.push(`${name} must be a positive integer, got "${raw}"`);
-      return fallback;
-    }
-    if (value < min) {
-      this.problems.push(`${name} must be at least ${min}, got ${value}`);
-      return fallback;
-    }
-    return value;
-  }
-
-  public boolean(name: string, fallback: boolean): boolean {
-    const raw = this.isDeferred(name) ? undefined : this.optionalString(name)?.toLowerCase();
-    if (raw === undefined) return fallback;
-    if (['true', '1', 'yes'].includes(raw)) return true;
-    if (['false', '0', 'no'].includes(raw)) return false;
-    this.problems.push(`${name} must be true or false, got "${raw}"`);
-    return fallback;
-  }
-
-  /**
-   * ALARM_ROUTES as JSON: {"<alarm name>": [{"application": "…", "deploymentGroup": "…"} or
-   * {"ecsService": {"cluster": "…", "service": "…"}}]}.
-   */
-  public alarmRoutes(name: string): ReadonlyMap<string, readonly AlarmTarget[]> {
-    const raw = this.isDeferred(name) ? undefined : this.optionalString(name);
-    if (raw === undefined) return new Map();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      this.problems.push(`${name} is not valid JSON: ${raw.slice(0, 60)}`);
-      return new Map();
-    }
-    const result = alarmRoutesSchema.safeParse(parsed);
-    if (!result.success) {
-      for (const issue of result.error.issues) {
-        this.problems.push(
-          `${name}: ${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`,
-        );
-      }
-      return new Map();
-    }
-    return new Map(
-      Object.entries(result.data).map(([alarm, targets]) => [
-        alarm,
-        targets.map(
-          (t): AlarmTarget =>
-            'ecsService' in t
-              ? { cluster: t.ecsService.cluster, service: t.ecsService.service }
-              : { applicationName: t.application, deploymentGroupName: t.deploymentGroup },
-        ),
-      ]),
-    );
-  }
-
-  public problem(text: string): void {
-    this.problems.push(text);
-  }
-
-  public done<T>(what: string, value: T): T {
-    if (this.problems.length > 0) throw new ConfigError(what, this.problems);
-    return value;
-  }
-}
-
-export interface DeploymentGroupRef {
-  readonly applicationName: string;
-  readonly deploymentGroupName: string;
-}
-
-/** An ECS service deployed by ECS native blue/green. */
-export interface EcsServiceRef {
-  readonly cluster: string;
-  readonly service: string;
-}
-
-/** What an alarm stops: a CodeDeploy deployment group, or an ECS service. */
-export type AlarmTarget = DeploymentGroupRef | EcsServiceRef;
-
-export const isEcsTarget = (t: AlarmTarget): t is EcsServiceRef => 'cluster' in t;
-
-export const targetLabel = (t: AlarmTarget): string =>
-  isEcsTarget(t)
-    ? `ECS service ${t.cluster}/${t.service}`
-    : `${t.applicationName}/${t.deploymentGroupName}`;
-
-const groupRoute = z.strictObject({
-  application: z.string().check(z.minLength(1)),
-  deploymentGroup: z.string().check(z.minLength(1)),
-});
-const ecsRoute = z.strictObject({
-  ecsService: z.strictObject({
-    cluster: z.string().check(z.minLength(1)),
-    service: z.string().check(z.minLength(1)),
-  }),
-});
-/** The branch is chosen by the entry's shape, so an error names the field that is wrong. */
-const alarmRoutesSchema = z.record(
-  z.string().check(z.minLength(1)),
-  z
-    .array(
-      z.pipe(
-        z.unknown(),
-        z.transform((entry, ctx) => {
-          const schema =
-            entry !== null && typeof entry === 'object' && 'ecsService' in entry
-              ? ecsRoute
-              : groupRoute;
-          const result = schema.safeParse(entry);
-          if (result.success)
-            return result.data as z.output<typeof groupRoute> | z.output<typeof ecsRoute>;
-          for (const issue of result.error.issues)
-            ctx.issues.push({ ...issue, input: entry } as never);
-          return z.NEVER;
-        }),
-      ),
-    )
-    .check(z.minLength(1)),
-);
-
-export type { SdkSettings } from '../aws/sdkSettings';
 
 export interface HookSettings {
   /** An override of the discovered test listener URL; absent: discovered from the deployment. */
@@ -264,6 +86,15 @@ export const readHookSettings = (
   });
 };
 
+/** ALARM_ROUTES, its problems added to the reader's. */
+const alarmRoutesOf = (reader: EnvReader): ReadonlyMap<string, readonly AlarmTarget[]> => {
+  const raw = reader.isDeferred('ALARM_ROUTES') ? undefined : reader.optionalString('ALARM_ROUTES');
+  if (raw === undefined) return new Map();
+  const { routes, problems } = parseAlarmRoutes('ALARM_ROUTES', raw);
+  for (const p of problems) reader.problem(p);
+  return routes;
+};
+
 /** Settings of the alarm rollback function. Throws a ConfigError listing every problem. */
 export const readAlarmSettings = (
   env: Env = process.env,
@@ -295,7 +126,7 @@ export const readAlarmSettings = (
   }
   return reader.done('Invalid alarm rollback environment', {
     defaultTarget,
-    routes: reader.alarmRoutes('ALARM_ROUTES'),
+    routes: alarmRoutesOf(reader),
     dryRun: reader.boolean('ALARM_ROLLBACK_DRY_RUN', ENV_DEFAULTS.ALARM_ROLLBACK_DRY_RUN),
     sdk: readSdk(reader),
   });
