@@ -13,7 +13,6 @@ import type { CompareCheck } from '../suite/schema';
 import {
   paceRequests,
   percent,
-  type SampleStats,
   Tally,
   templateRequest,
   templateResult,

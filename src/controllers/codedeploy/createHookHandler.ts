@@ -12,12 +12,7 @@ import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Context } from 'aws-lambda';
 import { createCodeDeployClient, createDiscoveryClients } from '../../aws/codeDeployClients';
 import { awsSecretReader } from '../../aws/secretReader';
-import {
-  type DeploymentGroupRef,
-  ENV_DEFAULTS,
-  type HookSettings,
-  readHookSettings,
-} from '../../config/env';
+import { ENV_DEFAULTS } from '../../config/env';
 import { createGreenDiscovery, type GreenDiscovery } from '../../discovery/discoverGreen';
 import type { AlarmReader } from '../../discovery/readAlarmStates';
 import { awsAlarmReader } from '../../discovery/readAlarmStates';
@@ -25,12 +20,12 @@ import { runSmokeSuite, type SuiteResult, type Verdict } from '../../engine/runS
 import { DiscoveryError, describeError, TimeBudgetError } from '../../errors';
 import { createLogger, invocationLog, type Log } from '../../logging/logger';
 import type { SecretReader } from '../../probe/secrets';
-import { NO_FACTS, stringsIn } from '../../suite/facts';
+import { NO_FACTS } from '../../suite/facts';
 import type { HookName, Suite } from '../../suite/schema';
-import { needsProduction } from '../../suite/selection';
 import { withDeadline } from '../../time/deadline';
 import { type Phase, reportTimeoutMs, runWithDeadline, suiteBudgetMs } from '../../time/timeBudget';
-import { asCatalog, entryFor, type HookCatalog } from './hookCatalog';
+import { entryFor, type HookCatalog } from './hookCatalog';
+import { loadConfiguration, needsDiscovery, servesOnly } from './hookConfiguration';
 import { parseHookEvent } from './parseHookEvent';
 import { type ReportOutcome, reportHookStatus } from './reportHookStatus';
 import { VerdictMemory } from './verdictMemory';
@@ -58,50 +53,6 @@ export interface HookHandlerOptions {
   /** Receives each check result as it lands (the CLI's live timeline). */
   readonly onProgress?: Parameters<typeof runSmokeSuite>[0]['onProgress'];
 }
-
-type Loaded =
-  | { ok: true; catalog: HookCatalog; settings: HookSettings }
-  | { ok: false; error: string };
-
-const loadConfiguration = (
-  load: () => Suite | HookCatalog,
-  env: HookHandlerOptions['env'],
-): Loaded => {
-  const problems: string[] = [];
-  let catalog: HookCatalog | undefined;
-  let settings: HookSettings | undefined;
-  try {
-    settings = readHookSettings(env);
-  } catch (error) {
-    problems.push((error as Error).message);
-  }
-  try {
-    catalog = asCatalog(load());
-  } catch (error) {
-    problems.push((error as Error).message);
-  }
-  return catalog && settings
-    ? { ok: true, catalog, settings }
-    : { ok: false, error: `Invalid configuration, fix it and redeploy. ${problems.join('\n')}` };
-};
-
-const usesFacts = (suite: Suite): boolean =>
-  suite.checks.some((c) => stringsIn(c.expect).some((t) => t.text.includes('{{')));
-
-/** Refuses a deployment of a group the single-service stage does not serve. */
-const servesOnly =
-  (serves: DeploymentGroupRef) =>
-  (d: { applicationName: string; deploymentGroupName: string; deploymentId: string }) => {
-    if (
-      serves.applicationName !== d.applicationName ||
-      serves.deploymentGroupName !== d.deploymentGroupName
-    ) {
-      throw new DiscoveryError(
-        `deployment ${d.deploymentId} belongs to ${d.applicationName}/${d.deploymentGroupName}, which this function does not serve (it serves ${serves.applicationName}/${serves.deploymentGroupName}, the stage's codeDeployApplication and codeDeployDeploymentGroup params); point that group's appspec at its own stage's hooks, or list it in a service map`,
-      );
-    }
-    return undefined;
-  };
 
 interface Judgement {
   readonly status: Verdict;
@@ -137,16 +88,7 @@ export const createHookHandler = (
         codeDeploy,
       ),
     );
-  // Discovery is skipped only when nothing needs it: one suite, a URL override, no proof, no
-  // facts, and no production URL needed (a comparison or the watch) that a param does not give.
-  // A service map always needs it: the deployment's group picks the suite.
-  const needsDiscovery =
-    config.ok &&
-    (config.catalog.services !== undefined ||
-      !config.settings.testListenerUrl ||
-      config.settings.routingProof ||
-      usesFacts(config.catalog.suite) ||
-      (needsProduction(config.catalog.suite, hook) && !config.settings.productionListenerUrl));
+  const discoveryNeeded = needsDiscovery(config, hook);
   // A verdict that could not be delivered is re-reported as it was, never recomputed: Lambda
   // retries the invocation, and a second run of the suite could turn Failed into Succeeded.
   const verdicts = new VerdictMemory<Judgement>();
@@ -177,7 +119,7 @@ export const createHookHandler = (
           let deploymentAlarms: readonly string[] = [];
           let facts = NO_FACTS;
           let suite = catalog.suite;
-          if (needsDiscovery) {
+          if (discoveryNeeded) {
             phase.current = 'discovery';
             const green = await discovery({
               deploymentId: deploymentId as string,
