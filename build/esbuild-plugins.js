@@ -13,7 +13,7 @@ const smokeSuitePlugin = (projectRoot, suiteName, mapName) => ({
       namespace: 'smoke-suite',
     }));
     build.onLoad({ filter: /.*/, namespace: 'smoke-suite' }, () => {
-      const { renderBundledSuiteModule } = loadTs('../src/suite/bundleSuite.ts');
+      const { renderBundledSuiteModule } = loadTs('../src/packaging/bundleSuite.ts');
       try {
         return {
           contents: renderBundledSuiteModule(projectRoot, suiteName, mapName || undefined),

@@ -3,6 +3,6 @@
  * build/esbuild-plugins.js (validated there, so a bad file fails `sls package`).
  */
 declare module 'smoke-suite' {
-  const bundled: import('../src/suite/bundleSuite').BundledConfig;
+  const bundled: import('../src/packaging/bundleSuite').BundledConfig;
   export default bundled;
 }

@@ -2,22 +2,13 @@
  * Judges one HTTP response against a check's expectations. Pure: the first unmet expectation is
  * returned as a reason an operator can act on, `undefined` when everything holds.
  */
+
 import { isDeepStrictEqual } from 'node:util';
+import type { ObservedResponse } from '../probe/httpMessages';
 import { isSensitiveHeader, REDACTED } from '../probe/redact';
 import type { Expectation, StatusExpectation } from '../suite/schema';
 
-export interface ObservedResponse {
-  readonly status: number;
-  /** Header names in lower case. */
-  readonly headers: Readonly<Record<string, string>>;
-  /** Decoded with the response's charset; at most the probe's body cap. */
-  readonly body: string;
-  readonly latencyMs: number;
-  /** Set when the body was larger than the cap and only its first bytes were kept. */
-  readonly bodyCutAt?: number;
-  /** The connection closed before the body announced by Content-Length had arrived. */
-  readonly truncated?: boolean;
-}
+export type { ObservedResponse } from '../probe/httpMessages';
 
 const MAX_QUOTED = 80;
 const quote = (text: string): string =>

@@ -10,8 +10,17 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { ObservedResponse } from '../engine/assertions';
 import { deadline } from '../time/deadline';
+import {
+  decodeBody,
+  describeNetworkError,
+  encodeBody,
+  type ObservedResponse,
+  parseRetryAfter,
+  STALE_SOCKET_CODES,
+  TRANSIENT_CODES,
+  TRANSIENT_STATUSES,
+} from './httpMessages';
 import { describeTlsError, isTlsError, type TlsSettings } from './tls';
 
 /** Sent with every request so apps can recognise (and e.g. not count) probe traffic. */
@@ -23,20 +32,7 @@ export const USER_AGENT = 'ecs-bluegreen-hooks-smoke/0.1';
  */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Busy, starting, or rate-limited: answers that may change on the next try. */
-const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
-const TRANSIENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-]);
-/** A pooled socket the server had already dropped fails like this before any response byte. */
-const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+export { decodeBody, parseRetryAfter } from './httpMessages';
 
 export interface ProbeRequest {
   readonly method: string;
@@ -71,43 +67,6 @@ export interface Prober {
   close(): void;
 }
 
-/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
-export const parseRetryAfter = (
-  value: string | undefined,
-  now = Date.now(),
-): number | undefined => {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-};
-
-/** The charset of a Content-Type, for TextDecoder; UTF-8 when absent or unknown. */
-export const decodeBody = (bytes: Buffer, contentType: string | undefined): string => {
-  const label = /charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1];
-  let decoder: InstanceType<typeof TextDecoder>;
-  try {
-    decoder = new TextDecoder(label ?? 'utf-8');
-  } catch {
-    decoder = new TextDecoder('utf-8');
-  }
-  return decoder.decode(bytes);
-};
-
-const describeNetworkError = (code: string | undefined, message: string): string => {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ECONNRESET':
-      return 'connection reset';
-    case 'ENOTFOUND':
-      return `host not found (${message})`;
-    default:
-      return code ? `${code}: ${message}` : message;
-  }
-};
-
 interface RawAnswer {
   readonly status: number;
   readonly headers: http.IncomingHttpHeaders;
@@ -116,24 +75,6 @@ interface RawAnswer {
   readonly cut: boolean;
   readonly truncated: boolean;
 }
-
-/** Request body and the headers it implies: strings as they are, anything else as JSON. */
-const encodeBody = (
-  body: unknown,
-  headers: Record<string, string>,
-): { payload?: Buffer; headers: Record<string, string> } => {
-  if (body === undefined) return { headers };
-  const hasType = Object.keys(headers).some((h) => h.toLowerCase() === 'content-type');
-  const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
-  return {
-    payload,
-    headers: {
-      ...(!hasType && typeof body !== 'string' && { 'Content-Type': 'application/json' }),
-      ...headers,
-      'Content-Length': String(payload.length),
-    },
-  };
-};
 
 class StaleSocketError extends Error {
   public constructor(public readonly original: NodeJS.ErrnoException) {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { BundledConfig } from '../../src/suite/bundleSuite';
+import type { BundledConfig } from '../../src/packaging/bundleSuite';
 
 const source = join('config', 'suites', 'default.yaml');
 const config: BundledConfig = {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { loadServiceMapFile, serviceMapPath } from '../config/loadServiceMap';
-import { parseSuite, parseYamlDocument, suiteFilePath } from './loadSuite';
+import { parseSuite, parseYamlDocument, suiteFilePath } from '../suite/loadSuite';
 
 export interface BundledSuite {
   readonly source: string;
