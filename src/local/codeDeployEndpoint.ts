@@ -8,19 +8,24 @@
 import type http from 'node:http';
 import type { LocalAwsWorld } from './awsWorld';
 import { answerDiscovery } from './codeDeployDiscoveryOps';
-import { ACTIVE_STATUSES, type DeploymentStatus, type FakeDeployment } from './codeDeployModel';
+import {
+  ACTIVE_STATUSES,
+  batchGetDeployments,
+  type DeploymentStatus,
+  error,
+  type FakeDeployment,
+  listDeployments,
+  type ReceivedRequest,
+} from './codeDeployModel';
 import { FaultQueue, faultAnswer, type InjectedFault } from './faultQueue';
 import { LoopbackHttpServer, readJsonRpc } from './loopback';
 
-export { ACTIVE_STATUSES, type DeploymentStatus, type FakeDeployment } from './codeDeployModel';
-
-export interface ReceivedRequest {
-  readonly operation: string;
-  readonly body: Record<string, unknown>;
-  readonly headers: http.IncomingHttpHeaders;
-  /** performance.now() when the request arrived. */
-  readonly receivedAt: number;
-}
+export {
+  ACTIVE_STATUSES,
+  type DeploymentStatus,
+  type FakeDeployment,
+  type ReceivedRequest,
+} from './codeDeployModel';
 
 export type { InjectedFault } from './faultQueue';
 
@@ -30,11 +35,6 @@ export interface CodeDeployEndpointOptions {
   /** Deployment groups, listeners and revisions for the discovery reads. */
   readonly world?: LocalAwsWorld;
 }
-
-const error = (type: string, message: string, httpStatus = 400) => ({
-  httpStatus,
-  body: { __type: type, message },
-});
 
 export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
   public readonly requests: ReceivedRequest[] = [];
@@ -136,11 +136,11 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
       case 'PutLifecycleEventHookExecutionStatus':
         return this.putHookStatus(body);
       case 'ListDeployments':
-        return this.listDeployments(body);
+        return listDeployments(this.deployments, this.pageSize, body);
       case 'StopDeployment':
         return this.stopDeployment(body);
       case 'BatchGetDeployments':
-        return this.batchGetDeployments(body);
+        return batchGetDeployments(this.deployments, body);
       case 'GetDeployment':
       case 'GetDeploymentGroup':
       case 'GetApplicationRevision':
@@ -181,47 +181,6 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
     }
     this.hookStatuses.set(executionId, status);
     return { httpStatus: 200, body: { lifecycleEventHookExecutionId: executionId } };
-  }
-
-  private listDeployments(body: Record<string, unknown>) {
-    const { applicationName, deploymentGroupName, includeOnlyStatuses, nextToken } = body;
-    if (applicationName !== undefined && deploymentGroupName === undefined) {
-      return error('DeploymentGroupNameRequiredException', 'deploymentGroupName is required');
-    }
-    const statuses = Array.isArray(includeOnlyStatuses) ? includeOnlyStatuses : undefined;
-    const matching = [...this.deployments.values()].filter(
-      (d) =>
-        (applicationName === undefined || d.applicationName === applicationName) &&
-        (deploymentGroupName === undefined || d.deploymentGroupName === deploymentGroupName) &&
-        (statuses === undefined || statuses.includes(d.status)),
-    );
-    const start = typeof nextToken === 'string' ? Number(nextToken) : 0;
-    const page = matching.slice(start, start + this.pageSize).map((d) => d.deploymentId);
-    const next =
-      start + this.pageSize < matching.length ? String(start + this.pageSize) : undefined;
-    return { httpStatus: 200, body: { deployments: page, ...(next && { nextToken: next }) } };
-  }
-
-  private batchGetDeployments(body: Record<string, unknown>) {
-    const ids = Array.isArray(body.deploymentIds) ? body.deploymentIds.map(String) : [];
-    if (ids.length === 0)
-      return error('DeploymentIdRequiredException', 'deploymentIds is required');
-    if (ids.length > 25) return error('BatchLimitExceededException', 'at most 25 deployment ids');
-    const deploymentsInfo = ids.flatMap((id) => {
-      const d = this.deployments.get(id);
-      if (!d) return [];
-      return [
-        {
-          deploymentId: d.deploymentId,
-          applicationName: d.applicationName,
-          deploymentGroupName: d.deploymentGroupName,
-          status: d.status,
-          creator: d.creator,
-          ...(d.rollbackOf && { rollbackInfo: { rollbackTriggeringDeploymentId: d.rollbackOf } }),
-        },
-      ];
-    });
-    return { httpStatus: 200, body: { deploymentsInfo } };
   }
 
   private stopDeployment(body: Record<string, unknown>) {
