@@ -20,6 +20,40 @@ const requestTemplate = () => ({
   body: z.optional(z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])),
 });
 
+/** Requests a stream plans: its rate over its duration. */
+export const plannedSamples = (s: {
+  readonly ratePerSecond: number;
+  readonly durationMs: number;
+}): number => Math.floor((s.ratePerSecond * s.durationMs) / 1000);
+
+/** Refuses a stream whose plan cannot reach its minSamples: it could only ever fail. */
+const minSamplesReachable = (what: string) =>
+  z.superRefine(
+    (s: { ratePerSecond: number; durationMs: number; expect: { minSamples: number } }, ctx) => {
+      const planned = plannedSamples(s);
+      if (planned < s.expect.minSamples) {
+        ctx.addIssue({
+          code: 'custom',
+          input: s,
+          path: ['expect', 'minSamples'],
+          message: `${s.expect.minSamples} ${what} cannot be reached: ratePerSecond x durationMs plans ${planned}`,
+        });
+      }
+    },
+  );
+
+/** A stream's expectations: what counts as a good answer (2xx/3xx unless set), and its own. */
+const streamExpect = <T extends z.core.$ZodLooseShape>(fields: T) =>
+  z.prefault(
+    z.strictObject({
+      /** What counts as a good answer; anything else, or no answer, is an error. */
+      status: z.prefault(statusExpectation, '200-399'),
+      ...fields,
+    }),
+    // Every field has a default, so an absent `expect:` is an empty one (typed loosely: T is generic).
+    {} as never,
+  );
+
 /** Requests a sampled check may send at most: bounded in count, whatever the settings. */
 export const MAX_SAMPLES = 10_000;
 
@@ -35,40 +69,28 @@ export const sampled = z
     durationMs: z._default(milliseconds(), 10_000),
     concurrency: z._default(positiveInt().check(z.maximum(64)), 4),
     timeoutMs: z.optional(milliseconds()),
-    expect: z.prefault(
-      z.strictObject({
-        /** What counts as a good answer; anything else, or no answer, is an error. */
-        status: z.prefault(statusExpectation, '200-399'),
-        maxErrorRate: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0),
-        latencyMs: z.optional(
-          z.strictObject({
-            p50: z.optional(milliseconds()),
-            p95: z.optional(milliseconds()),
-            p99: z.optional(milliseconds()),
-          }),
-        ),
-        minSamples: z._default(positiveInt(), 1),
-      }),
-      {},
-    ),
+    expect: streamExpect({
+      maxErrorRate: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0),
+      latencyMs: z.optional(
+        z.strictObject({
+          p50: z.optional(milliseconds()),
+          p95: z.optional(milliseconds()),
+          p99: z.optional(milliseconds()),
+        }),
+      ),
+      minSamples: z._default(positiveInt(), 1),
+    }),
   })
   .check(
+    minSamplesReachable('samples'),
     z.superRefine((s, ctx) => {
-      const planned = Math.floor((s.ratePerSecond * s.durationMs) / 1000);
+      const planned = plannedSamples(s);
       if (planned > MAX_SAMPLES) {
         ctx.addIssue({
           code: 'custom',
           input: s,
           path: ['durationMs'],
           message: `ratePerSecond x durationMs plans ${planned} requests; at most ${MAX_SAMPLES}`,
-        });
-      }
-      if (planned < s.expect.minSamples) {
-        ctx.addIssue({
-          code: 'custom',
-          input: s,
-          path: ['expect', 'minSamples'],
-          message: `${s.expect.minSamples} samples cannot be reached: ratePerSecond x durationMs plans ${planned}`,
         });
       }
     }),
@@ -110,45 +132,29 @@ export const compare = z
     ),
     concurrency: z._default(positiveInt().check(z.maximum(8)), 2),
     timeoutMs: z.optional(milliseconds()),
-    expect: z.prefault(
-      z.strictObject({
-        status: z.prefault(statusExpectation, '200-399'),
-        /** Green's error rate may exceed blue's by at most this much (0.01 = one point). */
-        maxErrorRateIncrease: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.01),
-        percentile: z._default(z.union([z.literal(50), z.literal(95), z.literal(99)]), 95),
-        /**
-         * Green's percentile may be at most this many times blue's. 1.25, not 1.5: a limit equal
-         * to the slowdown to catch is crossed by a 1.5x slower green only half the time (the
-         * measured ratio scatters around 1.5). `npm run bench` measures both sides of the choice:
-         * identical sides stay near 1.0x, a 1.5x slower green above 1.4x.
-         */
-        maxLatencyRatio: z._default(z.number().check(z.gt(1)), 1.25),
-        /**
-         * …and is judged slower only when it is also this much slower in absolute terms: on a
-         * fast service 1.5x of 4 ms is scheduling noise, not a regression.
-         */
-        minLatencyDifferenceMs: z._default(z.int().check(z.minimum(0)), 25),
-        /** Samples each side must reach before the ratio is judged. */
-        minSamples: z._default(positiveInt(), 20),
-        /** Also compare the JSON shape (keys and types, not values) of each path's answer. */
-        jsonShape: z._default(z.boolean(), false),
-      }),
-      {},
-    ),
-  })
-  .check(
-    z.superRefine((c, ctx) => {
-      const planned = Math.floor((c.ratePerSecond * c.durationMs) / 1000);
-      if (planned < c.expect.minSamples) {
-        ctx.addIssue({
-          code: 'custom',
-          input: c,
-          path: ['expect', 'minSamples'],
-          message: `${c.expect.minSamples} samples per side cannot be reached: ratePerSecond x durationMs plans ${planned}`,
-        });
-      }
+    expect: streamExpect({
+      /** Green's error rate may exceed blue's by at most this much (0.01 = one point). */
+      maxErrorRateIncrease: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.01),
+      percentile: z._default(z.union([z.literal(50), z.literal(95), z.literal(99)]), 95),
+      /**
+       * Green's percentile may be at most this many times blue's. 1.25, not 1.5: a limit equal
+       * to the slowdown to catch is crossed by a 1.5x slower green only half the time (the
+       * measured ratio scatters around 1.5). `npm run bench` measures both sides of the choice:
+       * identical sides stay near 1.0x, a 1.5x slower green above 1.4x.
+       */
+      maxLatencyRatio: z._default(z.number().check(z.gt(1)), 1.25),
+      /**
+       * …and is judged slower only when it is also this much slower in absolute terms: on a
+       * fast service 1.5x of 4 ms is scheduling noise, not a regression.
+       */
+      minLatencyDifferenceMs: z._default(z.int().check(z.minimum(0)), 25),
+      /** Samples each side must reach before the ratio is judged. */
+      minSamples: z._default(positiveInt(), 20),
+      /** Also compare the JSON shape (keys and types, not values) of each path's answer. */
+      jsonShape: z._default(z.boolean(), false),
     }),
-  );
+  })
+  .check(minSamplesReachable('samples per side'));
 
 export type CompareCheck = z.output<typeof compare>;
 

@@ -10,6 +10,7 @@ import type { CheckResult, ComparisonStats } from '../engine/checkResult';
 import type { Prober } from '../probe/httpProbe';
 import { type ResolvedHeaders, withDefaultHeaders } from '../probe/secrets';
 import type { CompareCheck } from '../suite/schema';
+import { plannedSamples } from '../suite/streams';
 import {
   paceRequests,
   percent,
@@ -112,7 +113,7 @@ export const runComparison = async (
   }
   const [green, blue] = await Promise.all([Tally.create(), Tally.create()]);
   const signal = AbortSignal.any([ctx.budget, ctx.failFast]);
-  const planned = Math.floor((check.ratePerSecond * check.durationMs) / 1000);
+  const planned = plannedSamples(check);
   const shapes = { green: new Map<string, unknown>(), blue: new Map<string, unknown>() };
   const sideHeaders = { green: withDefaultHeaders(headers, ctx.greenHeaders), blue: headers };
   const started = performance.now();

@@ -9,6 +9,7 @@ import type { CheckResult } from '../engine/checkResult';
 import type { Prober } from '../probe/httpProbe';
 import type { ResolvedHeaders } from '../probe/secrets';
 import type { SampledCheck } from '../suite/schema';
+import { plannedSamples } from '../suite/streams';
 import {
   paceRequests,
   percent,
@@ -54,7 +55,7 @@ export const runSampledCheck = async (
 ): Promise<CheckResult> => {
   const tally = await Tally.create();
   const signal = AbortSignal.any([ctx.budget, ctx.failFast]);
-  const planned = Math.floor((check.ratePerSecond * check.durationMs) / 1000);
+  const planned = plannedSamples(check);
   const started = performance.now();
   await paceRequests({ ...check, planned }, signal, async (i) => {
     const outcome = await ctx.prober.probe(
