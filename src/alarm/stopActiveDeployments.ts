@@ -9,7 +9,7 @@ import {
   type CodeDeployClient,
   DeploymentAlreadyCompletedException,
   type DeploymentInfo,
-  ListDeploymentsCommand,
+  paginateListDeployments,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import type { AlarmTarget, DeploymentGroupRef } from '../config/env';
@@ -48,19 +48,15 @@ export const listActiveDeployments = async (
   group: DeploymentGroupRef,
 ): Promise<string[]> => {
   const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ListDeploymentsCommand({
-        applicationName: group.applicationName,
-        deploymentGroupName: group.deploymentGroupName,
-        includeOnlyStatuses: [...ACTIVE_DEPLOYMENT_STATUSES],
-        ...(nextToken && { nextToken }),
-      }),
-    );
-    ids.push(...(page.deployments ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const pages = paginateListDeployments(
+    { client },
+    {
+      applicationName: group.applicationName,
+      deploymentGroupName: group.deploymentGroupName,
+      includeOnlyStatuses: [...ACTIVE_DEPLOYMENT_STATUSES],
+    },
+  );
+  for await (const page of pages) ids.push(...(page.deployments ?? []));
   return ids;
 };
 

@@ -4,10 +4,14 @@
  * duplicate delivery of the same alarm leaves the rollback alone.
  */
 import {
-  type ECSClient,
+  ECSClient,
   ListServiceDeploymentsCommand,
+  type ListServiceDeploymentsCommandInput,
+  type ListServiceDeploymentsCommandOutput,
   StopServiceDeploymentCommand,
 } from '@aws-sdk/client-ecs';
+import { createPaginator } from '@smithy/core';
+import type { PaginationConfiguration } from '@smithy/types';
 import type { EcsServiceRef } from '../config/env';
 import { describeError } from '../errors';
 import type { GroupStopReport, StopResult } from './stopActiveDeployments';
@@ -15,26 +19,30 @@ import type { GroupStopReport, StopResult } from './stopActiveDeployments';
 /** ECS raises this for a deployment that finished before the stop arrived. */
 const ALREADY_DONE = /Conflict|ServiceDeploymentNotUpdatable|already/i;
 
+/**
+ * ListServiceDeployments, page by page. This SDK version ships no paginator for it, so one is
+ * made the way the SDK makes its own (createPaginator), rather than a hand-rolled token loop.
+ */
+const paginateListServiceDeployments = createPaginator<
+  PaginationConfiguration & { client: ECSClient },
+  ListServiceDeploymentsCommandInput,
+  ListServiceDeploymentsCommandOutput
+>(ECSClient, ListServiceDeploymentsCommand, 'nextToken', 'nextToken', 'maxResults');
+
 export const listActiveServiceDeployments = async (
   client: ECSClient,
   target: EcsServiceRef,
 ): Promise<string[]> => {
   const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ListServiceDeploymentsCommand({
-        cluster: target.cluster,
-        service: target.service,
-        status: ['PENDING', 'IN_PROGRESS'],
-        ...(nextToken && { nextToken }),
-      }),
-    );
+  const pages = paginateListServiceDeployments(
+    { client },
+    { cluster: target.cluster, service: target.service, status: ['PENDING', 'IN_PROGRESS'] },
+  );
+  for await (const page of pages) {
     for (const d of page.serviceDeployments ?? []) {
       if (d.serviceDeploymentArn) arns.push(d.serviceDeploymentArn);
     }
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   return arns;
 };
 
