@@ -16,8 +16,25 @@ export const GREEN_BEHAVIOURS = [
 ] as const;
 export type ScriptedBehaviour = (typeof GREEN_BEHAVIOURS)[number];
 
-/** The path the property suite's sampled check uses. */
+/** The path the property suites' sampled check uses. */
 export const SAMPLED_PATH = '/sampled';
+
+/** What the property suites share: fast timeouts, one check, and a short load probe on /sampled. */
+export const PROPERTY_SUITE_BASE = {
+  timeoutMs: 150,
+  retry: { attempts: 1, backoffMs: 10, maxBackoffMs: 10 },
+  checks: [{ name: 'home', path: '/' }],
+  sampled: [
+    {
+      name: 'load',
+      paths: [SAMPLED_PATH],
+      ratePerSecond: 100,
+      durationMs: 50,
+      timeoutMs: 150,
+      expect: { minSamples: 3 },
+    },
+  ],
+};
 
 export class ScriptedGreen extends LoopbackHttpServer {
   public behaviour: ScriptedBehaviour = 'healthy';

@@ -14,7 +14,7 @@ import { createHookHandler } from '../../src/controllers/codedeploy/createHookHa
 import { LocalCodeDeployEndpoint } from '../../src/local/codeDeployEndpoint';
 import { silentLog } from '../../src/logging/logger';
 import { localAwsEnv } from '../helpers/localServers';
-import { GREEN_BEHAVIOURS, SAMPLED_PATH, ScriptedGreen } from '../helpers/scriptedGreen';
+import { GREEN_BEHAVIOURS, PROPERTY_SUITE_BASE, ScriptedGreen } from '../helpers/scriptedGreen';
 import { suiteOf } from '../helpers/suites';
 
 jest.setTimeout(600_000);
@@ -22,20 +22,8 @@ jest.setTimeout(600_000);
 const RUNS = Math.max(1, Math.round(Number(process.env.PROPERTY_RUNS ?? 1_000) / 4));
 
 const suite = suiteOf({
-  timeoutMs: 150,
-  retry: { attempts: 1, backoffMs: 10, maxBackoffMs: 10 },
+  ...PROPERTY_SUITE_BASE,
   readiness: { path: '/', budgetMs: 300, intervalMs: 20, timeoutMs: 150 },
-  checks: [{ name: 'home', path: '/' }],
-  sampled: [
-    {
-      name: 'load',
-      paths: [SAMPLED_PATH],
-      ratePerSecond: 100,
-      durationMs: 50,
-      timeoutMs: 150,
-      expect: { minSamples: 3 },
-    },
-  ],
 });
 
 const FAULTS = {

@@ -26,7 +26,7 @@ import { silentLog } from '../../src/logging/logger';
 import { NO_FACTS } from '../../src/suite/facts';
 import {
   GREEN_BEHAVIOURS,
-  SAMPLED_PATH,
+  PROPERTY_SUITE_BASE,
   type ScriptedBehaviour,
   ScriptedGreen,
 } from '../helpers/scriptedGreen';
@@ -39,8 +39,7 @@ const FUNCTION_TIMEOUT_MS = 1_700;
 const WINDOW_MS = 300;
 
 const suite = suiteOf({
-  timeoutMs: 150,
-  retry: { attempts: 1, backoffMs: 10, maxBackoffMs: 10 },
+  ...PROPERTY_SUITE_BASE,
   readiness: { path: '/', intervalMs: 20, timeoutMs: 150 },
   ecs: {
     callBackDelaySeconds: 1,
@@ -48,17 +47,6 @@ const suite = suiteOf({
     watchSliceMs: 150,
     watchCallBackDelaySeconds: 1,
   },
-  checks: [{ name: 'home', path: '/' }],
-  sampled: [
-    {
-      name: 'load',
-      paths: [SAMPLED_PATH],
-      ratePerSecond: 100,
-      durationMs: 50,
-      timeoutMs: 150,
-      expect: { minSamples: 3 },
-    },
-  ],
   watch: {
     paths: ['/'],
     ratePerSecond: 5,

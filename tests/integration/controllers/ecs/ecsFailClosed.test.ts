@@ -109,6 +109,28 @@ describe('ECS hook: production stages under LINEAR and CANARY', () => {
   });
 });
 
+/** A watch under way in this deployment's POST_PRODUCTION_TRAFFIC_SHIFT, started 5 s ago. */
+const watchState = (deployment: string, watch: Record<string, unknown>) => {
+  const started = new Date(Date.now() - 5_000).toISOString();
+  return {
+    deployment,
+    stage: 'POST_PRODUCTION_TRAFFIC_SHIFT',
+    step: 'test=-,production=-',
+    since: started,
+    checksPassed: ['home'],
+    watch: {
+      startedAt: started,
+      samples: 0,
+      errors: 0,
+      consecutive: 0,
+      recent: '',
+      coveredMs: 0,
+      longestGapMs: 0,
+      ...watch,
+    },
+  };
+};
+
 describe('ECS hook: the production watch never passes on carried state alone', () => {
   const watchSuite = (): TestSuiteInput => ({
     ...suite(),
@@ -156,24 +178,12 @@ describe('ECS hook: the production watch never passes on carried state alone', (
     const { world, invoke, event, deployment } = await startEcsHookWorld(watchSuite());
     world.route('test', 'green');
     world.route('production', 'green');
-    const now = Date.now();
-    const covered = {
-      deployment: deployment.arn,
-      stage: 'POST_PRODUCTION_TRAFFIC_SHIFT',
-      step: 'test=-,production=-',
-      since: new Date(now - 5_000).toISOString(),
-      checksPassed: ['home'],
-      watch: {
-        startedAt: new Date(now - 5_000).toISOString(),
-        samples: 5,
-        errors: 0,
-        consecutive: 0,
-        recent: '11111',
-        coveredMs: 1_000,
-        lastSliceEndedAt: new Date(now - 1_000).toISOString(),
-        longestGapMs: 0,
-      },
-    };
+    const covered = watchState(deployment.arn, {
+      samples: 5,
+      recent: '11111',
+      coveredMs: 1_000,
+      lastSliceEndedAt: new Date(Date.now() - 1_000).toISOString(),
+    });
     world.greenApp.setBehaviour('broken');
     const response = await invoke(
       event('POST_PRODUCTION_TRAFFIC_SHIFT', { hookDetails: { [STATE_KEY]: covered } }),
@@ -198,23 +208,13 @@ describe('ECS hook: the production watch never passes on carried state alone', (
     });
     world.route('test', 'green');
     world.route('production', 'green');
-    const now = Date.now();
-    const state = {
-      deployment: deployment.arn,
-      stage: 'POST_PRODUCTION_TRAFFIC_SHIFT',
-      step: 'test=-,production=-',
-      since: new Date(now - 5_000).toISOString(),
-      checksPassed: ['home'],
-      watch: {
-        startedAt: new Date(now - 5_000).toISOString(),
-        samples: 10,
-        errors: 2,
-        consecutive: 2,
-        recent: '1111111100',
-        coveredMs: 2_000,
-        longestGapMs: 0,
-      },
-    };
+    const state = watchState(deployment.arn, {
+      samples: 10,
+      errors: 2,
+      consecutive: 2,
+      recent: '1111111100',
+      coveredMs: 2_000,
+    });
     world.greenApp.setBehaviour('broken');
     const response = await invoke(
       event('POST_PRODUCTION_TRAFFIC_SHIFT', { hookDetails: { [STATE_KEY]: state } }),
