@@ -12,6 +12,7 @@ const run = promisify(execFile);
 export const PROJECT_ROOT = join(__dirname, '..', '..');
 const COPIED = [
   'serverless.yml',
+  'resources',
   'package.json',
   'tsconfig.json',
   'build',
