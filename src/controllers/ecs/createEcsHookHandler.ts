@@ -101,15 +101,16 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
     context: Pick<Context, 'getRemainingTimeInMillis'>,
     log: Log,
   ): Promise<EcsHookResponse> => {
-    if (configError || !suite || !settings) return failed(configError ?? 'no configuration');
     const stage = event.lifecycleStage;
-    // Before anything that takes time: a rollback must never wait on this hook.
+    // Before anything else, even a configuration error: a rollback must never wait on, or be
+    // blocked by, this hook.
     if (isRollbackInvocation(event)) {
       log.info('Rollback re-invocation (green weight 0): SUCCEEDED, never blocking a rollback', {
         stage,
       });
       return answerOf(exempt('rollback re-invocation', "green's weight is 0"));
     }
+    if (configError || !suite || !settings) return failed(configError ?? 'no configuration');
     if (selectedItems(suite, stage).length === 0) return failed(nothingSelectedReason(stage));
     const budgetMs = Math.max(0, Math.floor(context.getRemainingTimeInMillis() - RETURN_MARGIN_MS));
     if (budgetMs === 0) return failed('no time left for the suite: raise the function timeout');

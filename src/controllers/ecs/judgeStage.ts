@@ -72,7 +72,8 @@ export const judgeStage = async (
     baseUrl: green.baseUrl,
     ...(green.routing && { routing: green.routing }),
   });
-  const productionUrl = green.productionUrl ?? j.settings.productionListenerUrl;
+  // The param overrides what discovery found, as TEST_LISTENER_URL does for green.
+  const productionUrl = j.settings.productionListenerUrl ?? green.productionUrl;
   const checks = selected.filter((name) => name !== WATCH_NAME);
   const watchSlice = async (s: StepState) => {
     phase.current = 'the production watch';

@@ -295,6 +295,26 @@ describe('ECS lifecycle hook', () => {
     expect((await invoke(hostile)).hookStatus).toBe('FAILED');
   });
 
+  it('a rollback re-invocation answers SUCCEEDED even with a configuration error: nothing blocks a rollback', async () => {
+    const broken = createEcsHookHandler(
+      () => {
+        throw new Error('config/suites/default.yaml:3: checks: too small');
+      },
+      { log: captureLog() },
+    );
+    const rollback = {
+      executionId: 'x',
+      lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT',
+      resourceArn: 'arn:aws:ecs:us-east-1:123456789012:service-deployment/c/s/d',
+      executionDetails: {
+        serviceArn: 's',
+        targetServiceRevisionArn: 'green',
+        productionTrafficWeights: { green: 0, blue: 100 },
+      },
+    };
+    expect(await broken(rollback, contextWithDeadline(5_000))).toEqual({ hookStatus: 'SUCCEEDED' });
+  });
+
   it('a configuration error and a crash answer FAILED too', async () => {
     const { world } = await setUp();
     const broken = createEcsHookHandler(
