@@ -4,6 +4,7 @@
  * same alarm (SNS and EventBridge both deliver, and both retry) must not stop the rollback that
  * is sending production back to blue.
  */
+
 import {
   BatchGetDeploymentsCommand,
   type CodeDeployClient,
@@ -12,6 +13,7 @@ import {
   paginateListDeployments,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
+import { collectPages } from '../aws/collectPages';
 import type { AlarmTarget, DeploymentGroupRef } from '../config/env';
 import { describeError } from '../errors';
 
@@ -43,22 +45,21 @@ export interface GroupStopReport {
   readonly results: readonly StopResult[];
 }
 
-export const listActiveDeployments = async (
+export const listActiveDeployments = (
   client: CodeDeployClient,
   group: DeploymentGroupRef,
-): Promise<string[]> => {
-  const ids: string[] = [];
-  const pages = paginateListDeployments(
-    { client },
-    {
-      applicationName: group.applicationName,
-      deploymentGroupName: group.deploymentGroupName,
-      includeOnlyStatuses: [...ACTIVE_DEPLOYMENT_STATUSES],
-    },
+): Promise<string[]> =>
+  collectPages(
+    paginateListDeployments(
+      { client },
+      {
+        applicationName: group.applicationName,
+        deploymentGroupName: group.deploymentGroupName,
+        includeOnlyStatuses: [...ACTIVE_DEPLOYMENT_STATUSES],
+      },
+    ),
+    (page) => page.deployments,
   );
-  for await (const page of pages) ids.push(...(page.deployments ?? []));
-  return ids;
-};
 
 export const isRollbackDeployment = (info: DeploymentInfo): boolean =>
   ROLLBACK_CREATORS.has(info.creator ?? '') ||

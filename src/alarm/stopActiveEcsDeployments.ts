@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { createPaginator } from '@smithy/core';
 import type { PaginationConfiguration } from '@smithy/types';
+import { collectPages } from '../aws/collectPages';
 import type { EcsServiceRef } from '../config/env';
 import { describeError } from '../errors';
 import type { GroupStopReport, StopResult } from './stopActiveDeployments';
@@ -29,22 +30,17 @@ const paginateListServiceDeployments = createPaginator<
   ListServiceDeploymentsCommandOutput
 >(ECSClient, ListServiceDeploymentsCommand, 'nextToken', 'nextToken', 'maxResults');
 
-export const listActiveServiceDeployments = async (
+export const listActiveServiceDeployments = (
   client: ECSClient,
   target: EcsServiceRef,
-): Promise<string[]> => {
-  const arns: string[] = [];
-  const pages = paginateListServiceDeployments(
-    { client },
-    { cluster: target.cluster, service: target.service, status: ['PENDING', 'IN_PROGRESS'] },
+): Promise<string[]> =>
+  collectPages(
+    paginateListServiceDeployments(
+      { client },
+      { cluster: target.cluster, service: target.service, status: ['PENDING', 'IN_PROGRESS'] },
+    ),
+    (page) => page.serviceDeployments?.map((d) => d.serviceDeploymentArn),
   );
-  for await (const page of pages) {
-    for (const d of page.serviceDeployments ?? []) {
-      if (d.serviceDeploymentArn) arns.push(d.serviceDeploymentArn);
-    }
-  }
-  return arns;
-};
 
 const stopOne = async (client: ECSClient, arn: string): Promise<StopResult> => {
   try {
