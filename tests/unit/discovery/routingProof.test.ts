@@ -107,6 +107,71 @@ describe('proveRouting (CodeDeploy task sets)', () => {
     expect(v).toMatchObject({ ok: false, reason: expect.stringMatching(/app:43/) });
   });
 
+  it('holds when blue is still forwarded to at weight 0', () => {
+    const v = proveRouting({
+      testPort: 8080,
+      forwards: [
+        { targetGroupArn: blue, weight: 0 },
+        { targetGroupArn: green, weight: 1 },
+      ],
+      taskSets,
+      greenTaskDefinition: 'arn:td/app:42',
+      healthyTargets: healthy,
+    });
+    expect(v).toMatchObject({ ok: true, greenTargetGroup: green });
+  });
+
+  it('refuses a listener that forwards nowhere', () => {
+    const v = proveRouting({
+      testPort: 8080,
+      forwards: [{ targetGroupArn: green, weight: 0 }],
+      taskSets,
+      greenTaskDefinition: 'arn:td/app:42',
+      healthyTargets: healthy,
+    });
+    expect(v).toEqual({ ok: false, reason: 'test listener :8080 forwards to no target group' });
+  });
+
+  it('names who a stray target group serves: another task set, or none', () => {
+    const third = TG('tg-3');
+    const sets = [
+      ...taskSets,
+      { taskDefinition: 'arn:td/app:40', status: 'ACTIVE', targetGroupArns: [third] },
+    ];
+    const via = (arn: string) =>
+      proveRouting({
+        testPort: 8080,
+        forwards: [{ targetGroupArn: arn, weight: 1 }],
+        taskSets: sets,
+        greenTaskDefinition: 'arn:td/app:42',
+        healthyTargets: healthy,
+      });
+    expect(via(third)).toEqual({
+      ok: false,
+      reason:
+        'test listener :8080 forwards to tg-3, which serves the ACTIVE task set (task definition app:40), not green (:42)',
+    });
+    expect(via(TG('tg-9'))).toEqual({
+      ok: false,
+      reason:
+        'test listener :8080 forwards to tg-9, which no task set of the service is registered in, not green (:42)',
+    });
+  });
+
+  it('refuses a service with no green task set, saying which', () => {
+    const onlyBlue = [taskSets[0] as (typeof taskSets)[number]];
+    const v = proveRouting({
+      testPort: 8080,
+      forwards: [{ targetGroupArn: green, weight: 1 }],
+      taskSets: onlyBlue,
+      healthyTargets: healthy,
+    });
+    expect(v).toEqual({
+      ok: false,
+      reason: 'the service has no task set besides the PRIMARY one: there is no green to test',
+    });
+  });
+
   it('names task definitions and target groups as an operator reads them', () => {
     expect(taskDefinitionLabel('arn:aws:ecs:r:1:task-definition/app:42')).toBe('app:42');
     expect(taskDefinitionLabel('arn:aws:ecs:r:1:task-definition/app:42', true)).toBe(':42');

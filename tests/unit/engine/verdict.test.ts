@@ -65,7 +65,14 @@ describe('verdict', () => {
           { name: 'b', passed: false },
         ],
       ),
-    ).toMatchObject({ status: 'Failed', reason: 'check "b" failed: no reason given' });
+    ).toEqual({ status: 'Failed', reason: 'check "b" failed: no reason given', judged: [] });
+  });
+
+  it('names the stage, or "this stage", and every item not judged', () => {
+    expect(decide([], []).reason).toBe('nothing was judged: no check is selected for this stage');
+    expect(decide(['a', 'b'], []).reason).toBe(
+      'nothing was judged: "a", "b" were selected for this stage but not judged',
+    );
   });
 
   it('an exemption passes only by a named rule, and says so', () => {

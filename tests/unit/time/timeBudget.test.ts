@@ -40,6 +40,15 @@ describe('runWithDeadline', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('leaves no timer behind: work that finished early is never aborted later', async () => {
+    let seen: AbortSignal | undefined;
+    await runWithDeadline(20, async (signal) => {
+      seen = signal;
+    });
+    await new Promise((r) => setTimeout(r, 80));
+    expect(seen?.aborted).toBe(false);
+  });
+
   it('returns the work result when it finishes in time', async () => {
     await expect(runWithDeadline(1000, async () => 42)).resolves.toBe(42);
   });

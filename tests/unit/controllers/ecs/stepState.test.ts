@@ -85,6 +85,30 @@ describe('step state', () => {
     expect(stepStateOf(skew, binding, NOW, HOUR).state.readinessAttempts).toBe(1);
   });
 
+  it('says why a state starts over: older than it could be, or not parseable', () => {
+    const binding = bindingOf(event());
+    const old = stateDetails({ ...freshState(binding, NOW - 2 * HOUR), readinessAttempts: 1 });
+    expect(stepStateOf(old, binding, NOW, HOUR).discarded).toBe('it is older than 3600 s');
+    expect(stepStateOf({ [STATE_KEY]: 'x' }, binding, NOW, HOUR).discarded).toBe(
+      'it does not parse',
+    );
+  });
+
+  it('takes a state exactly at its limits: 5 s of clock skew ahead, or exactly as old as allowed', () => {
+    const binding = bindingOf(event());
+    const at = (since: number) =>
+      stepStateOf(
+        stateDetails({ ...freshState(binding, since), readinessAttempts: 3 }),
+        binding,
+        NOW,
+        HOUR,
+      );
+    expect(at(NOW + 5_000).state.readinessAttempts).toBe(3);
+    expect(at(NOW - HOUR).state.readinessAttempts).toBe(3);
+    expect(at(NOW + 5_001).state.readinessAttempts).toBe(0);
+    expect(at(NOW - HOUR - 1).state.readinessAttempts).toBe(0);
+  });
+
   it('a watch started in the future, or too long ago, starts over', () => {
     const binding = bindingOf(event());
     const withWatch = (startedAt: number) =>
