@@ -158,6 +158,20 @@ describe('proveRouting (CodeDeploy task sets)', () => {
     });
   });
 
+  it('calls the PRIMARY task set blue wherever it stands in the list', () => {
+    const v = proveRouting({
+      testPort: 8080,
+      forwards: [{ targetGroupArn: blue, weight: 1 }],
+      taskSets: [...taskSets].reverse(),
+      greenTaskDefinition: 'arn:td/app:42',
+      healthyTargets: healthy,
+    });
+    expect(v).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('serves the blue task set'),
+    });
+  });
+
   it('refuses a service with no green task set, saying which', () => {
     const onlyBlue = [taskSets[0] as (typeof taskSets)[number]];
     const v = proveRouting({
