@@ -57,6 +57,35 @@ class PreflightPlugin {
     this.grantHookRole(resources, secretRefs, services, alarms);
     this.grantAlarmRole(resources, functions);
     this.setAlarmSources(resources);
+    this.acknowledgeFindings(resources);
+  }
+
+  // The rule-pack findings kept on purpose, with their reasons, in each resource's Metadata
+  // (src/packaging/nagAcknowledgments.ts). Runs last: the reasons follow the final roles.
+  acknowledgeFindings(resources) {
+    const n = loadTs('../src/packaging/nagAcknowledgments.ts');
+    const { WILDCARD_GRANTS } = loadTs('../src/packaging/awsCalls.ts');
+    const { service } = this.serverless;
+    const naming = this.serverless.getProvider('aws').naming;
+    const tracing = n.tracingEnabled(service.provider.tracing);
+    const extensions = service.resources.extensions ?? {};
+    service.resources.extensions = extensions;
+    const extend = (id, acknowledgments) => {
+      extensions[id] = extensions[id] ?? {};
+      n.acknowledge(extensions[id], acknowledgments);
+    };
+    for (const key of Object.keys(service.functions ?? {}))
+      extend(naming.getLambdaLogicalId(key), n.functionAcknowledgments(key, { tracing }));
+    // The framework creates its artifact bucket unless the stage names one.
+    if (
+      !service.provider.deploymentBucket?.name &&
+      typeof service.provider.deploymentBucket !== 'string'
+    )
+      extend('ServerlessDeploymentBucket', n.DEPLOYMENT_BUCKET_ACKNOWLEDGMENTS);
+    for (const id of ['HookFunctionRole', 'EcsHookFunctionRole', 'AlarmFunctionRole']) {
+      if (resources[id])
+        n.acknowledge(resources[id], n.roleAcknowledgments(resources[id], WILDCARD_GRANTS));
+    }
   }
 
   grantHookRole(resources, secretRefs, services, alarms) {

@@ -2,5 +2,8 @@
 
 import { loadBundledCatalog } from '../src/controllers/bundledSuite';
 import { createHookHandler } from '../src/controllers/codedeploy/createHookHandler';
+import { emfMeter } from '../src/logging/metrics';
 
-export const handler = createHookHandler('AfterAllowTestTraffic', loadBundledCatalog);
+export const handler = createHookHandler('AfterAllowTestTraffic', loadBundledCatalog, {
+  meter: emfMeter(),
+});

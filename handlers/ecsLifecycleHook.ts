@@ -2,5 +2,6 @@
 
 import { loadBundledSuite } from '../src/controllers/bundledSuite';
 import { createEcsHookHandler } from '../src/controllers/ecs/createEcsHookHandler';
+import { emfMeter } from '../src/logging/metrics';
 
-export const handler = createEcsHookHandler(loadBundledSuite);
+export const handler = createEcsHookHandler(loadBundledSuite, { meter: emfMeter() });

@@ -17,6 +17,7 @@ import {
 } from '../config/env';
 import { describeError, StopDeploymentError } from '../errors';
 import { attachLambdaContext, createLogger, type Log } from '../logging/logger';
+import { type AlarmDecisionMetric, type Meter, noMeter } from '../logging/metrics';
 import { type AlarmStateChange, parseAlarmEvent } from './parseAlarmEvent';
 import { type GroupStopReport, stopActiveDeployments } from './stopActiveDeployments';
 import { stopActiveEcsDeployments } from './stopActiveEcsDeployments';
@@ -26,6 +27,8 @@ export interface AlarmHandlerOptions {
   readonly log?: Log;
   readonly codeDeploy?: CodeDeployClient;
   readonly ecs?: ECSClient;
+  /** Where decisions go as metrics (the Lambda handler passes the EMF meter); none unless given. */
+  readonly meter?: Meter;
 }
 
 export type AlarmDecision =
@@ -47,6 +50,21 @@ export interface AlarmInvocationResult {
   readonly rejections: readonly string[];
 }
 
+/** Each decision as the metric counts it: one per alarm and target, one per rejected payload. */
+export const decisionMetrics = (
+  result: AlarmInvocationResult,
+  dryRun: boolean,
+): AlarmDecisionMetric[] => [
+  ...result.decisions.map((d): AlarmDecisionMetric => {
+    if (d.action !== 'stop') return d.action;
+    const results = d.groups.flatMap((g) => g.results);
+    if (results.some((r) => r.outcome === 'failed')) return 'error';
+    if (results.length === 0) return 'nothing-active';
+    return dryRun ? 'dry-run' : 'stopped';
+  }),
+  ...result.rejections.map((): AlarmDecisionMetric => 'rejected'),
+];
+
 const groupLabel = targetLabel;
 /** The log field that names a target: its deployment group, or its ECS service. */
 const targetField = (t: AlarmTarget) =>
@@ -63,6 +81,7 @@ export const groupsForAlarm = (
 
 export const createAlarmHandler = (options: AlarmHandlerOptions = {}) => {
   const log = options.log ?? createLogger();
+  const meter = options.meter ?? noMeter;
   // Unlike a hook, a misconfigured alarm function leaves no deployment hanging: fail loudly at
   // cold start (and at package time, through the preflight).
   const settings = readAlarmSettings(options.env);
@@ -137,6 +156,7 @@ export const createAlarmHandler = (options: AlarmHandlerOptions = {}) => {
       log.error('Alarm payload rejected: nothing stopped', { decision: 'rejected', problem });
     }
     const decisions = (await Promise.all(changes.map(decide))).flat();
+    meter.alarmDecisions(decisionMetrics({ decisions, rejections }, settings.dryRun));
     const failures = decisions.flatMap((d) => {
       if (d.action === 'error') return [`${groupLabel(d.group)}: ${d.error}`];
       if (d.action !== 'stop') return [];

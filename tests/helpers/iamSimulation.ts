@@ -240,3 +240,36 @@ export const simulateCalls = async (
     }),
   );
 };
+
+/** What a resource policy alone decides for a request from an AWS service principal. */
+export const simulateServiceDelivery = async (request: {
+  readonly resourcePolicy: unknown;
+  readonly service: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly sourceArn: string;
+  readonly tls?: boolean;
+}): Promise<string> => {
+  const response = await runSimulation(
+    {
+      identityPolicies: [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: request.resourcePolicy,
+      request: {
+        action: request.action,
+        principal: request.service,
+        resource: { accountId: SAMPLE.account, resource: request.resource },
+        contextVariables: {
+          'aws:SourceArn': request.sourceArn,
+          'aws:SourceAccount': SAMPLE.account,
+          'aws:SecureTransport': String(request.tls ?? true),
+        },
+      },
+    } as never,
+    {},
+  );
+  return response.resultType === 'error'
+    ? `invalid request: ${JSON.stringify(response.errors)}`
+    : String(response.overallResult);
+};

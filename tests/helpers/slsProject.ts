@@ -81,6 +81,8 @@ export const extractArtifact = async (dir: string, functionKey: string): Promise
   return out;
 };
 
+const RESULT_MARK = '@@answer ';
+
 /**
  * Invokes a packaged handler in its own Node process, as Lambda would: plain Node module loading
  * (jest's sandbox cannot run the bundle's import() of the runtime SDK's clients), with `env`
@@ -91,17 +93,25 @@ export const invokePackaged = async (
   event: unknown,
   timeoutMs: number,
   env: Record<string, string>,
+  /** Receives the EMF lines the function wrote to stdout (its metrics). */
+  emf?: string[],
 ): Promise<Record<string, unknown>> => {
+  // The answer gets a line of its own: the function's EMF metrics share stdout with it.
   const script = `
     const deadline = Date.now() + ${timeoutMs};
     const context = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
+    const answer = (r) => process.stdout.write('\\n${RESULT_MARK}' + JSON.stringify(r) + '\\n');
     require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}, context).then(
-      (r) => process.stdout.write(JSON.stringify(r)),
-      (e) => process.stdout.write(JSON.stringify({ thrown: e.constructor.name, message: e.message })),
+      answer,
+      (e) => answer({ thrown: e.constructor.name, message: e.message }),
     );`;
   const { stdout } = await run(process.execPath, ['-e', script], {
     env: { ...process.env, ...env },
     timeout: timeoutMs + 10_000,
   });
-  return JSON.parse(stdout);
+  const lines = stdout.split('\n');
+  emf?.push(...lines.filter((l) => l.includes('"_aws"')));
+  const result = lines.find((l) => l.startsWith(RESULT_MARK));
+  if (!result) throw new Error(`the handler gave no answer; stdout:\n${stdout}`);
+  return JSON.parse(result.slice(RESULT_MARK.length));
 };

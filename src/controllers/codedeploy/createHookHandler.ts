@@ -18,16 +18,17 @@ import type { AlarmReader } from '../../discovery/readAlarmStates';
 import { awsAlarmReader } from '../../discovery/readAlarmStates';
 import { runSmokeSuite, type SuiteResult, type Verdict } from '../../engine/runSmokeSuite';
 import { DiscoveryError, describeError, TimeBudgetError } from '../../errors';
+import { InvocationMeasure } from '../../logging/invocationMeasure';
 import { createLogger, invocationLog, type Log } from '../../logging/logger';
+import { type Meter, noMeter } from '../../logging/metrics';
 import type { SecretReader } from '../../probe/secrets';
 import { NO_FACTS } from '../../suite/facts';
 import type { HookName, Suite } from '../../suite/schema';
-import { withDeadline } from '../../time/deadline';
-import { type Phase, reportTimeoutMs, runWithDeadline, suiteBudgetMs } from '../../time/timeBudget';
+import { type Phase, runWithDeadline, suiteBudgetMs } from '../../time/timeBudget';
 import { entryFor, type HookCatalog } from './hookCatalog';
 import { loadConfiguration, needsDiscovery, servesOnly } from './hookConfiguration';
 import { parseHookEvent } from './parseHookEvent';
-import { type ReportOutcome, reportHookStatus } from './reportHookStatus';
+import { deliverVerdict, type ReportOutcome } from './reportHookStatus';
 import { VerdictMemory } from './verdictMemory';
 
 export type HookContext = Pick<Context, 'getRemainingTimeInMillis'>;
@@ -50,6 +51,8 @@ export interface HookHandlerOptions {
   readonly readAlarms?: AlarmReader;
   /** Reads green from the deployment; built from the SDK clients unless given. */
   readonly discovery?: GreenDiscovery;
+  /** Where verdicts go as metrics (the Lambda handlers pass the EMF meter); none unless given. */
+  readonly meter?: Meter;
   /** Receives each check result as it lands (the CLI's live timeline). */
   readonly onProgress?: Parameters<typeof runSmokeSuite>[0]['onProgress'];
 }
@@ -66,6 +69,7 @@ export const createHookHandler = (
   options: HookHandlerOptions = {},
 ) => {
   const baseLog = options.log ?? createLogger();
+  const meter = options.meter ?? noMeter;
   const config = loadConfiguration(load, options.env);
   if (!config.ok)
     baseLog.error('Cold start: invalid configuration; every invocation will report Failed', {
@@ -98,6 +102,7 @@ export const createHookHandler = (
     problems: readonly string[],
     context: HookContext,
     log: Log,
+    measure: InvocationMeasure,
   ): Promise<Judgement> => {
     if (problems.length > 0) return { status: 'Failed', reason: problems.join('; ') };
     if (!config.ok) return { status: 'Failed', reason: config.error };
@@ -121,23 +126,27 @@ export const createHookHandler = (
           let suite = catalog.suite;
           if (discoveryNeeded) {
             phase.current = 'discovery';
-            const green = await discovery({
-              deploymentId: deploymentId as string,
-              // A service map's entry has its own override or none: never the stage's.
-              ...(settings.testListenerUrl &&
-                !catalog.services && { overrideUrl: settings.testListenerUrl }),
-              routingProof: settings.routingProof,
-              // A map picks the service's suite and override; one suite serves one group.
-              select: (d) => {
-                if (catalog.services) {
-                  const entry = entryFor(catalog, d.applicationName, d.deploymentGroupName);
-                  suite = entry.suite;
-                  return entry.testListenerUrl ? { overrideUrl: entry.testListenerUrl } : undefined;
-                }
-                return settings.serves ? servesOnly(settings.serves)(d) : undefined;
-              },
-              signal,
-            });
+            const green = await measure.timed('Discovery', () =>
+              discovery({
+                deploymentId: deploymentId as string,
+                // A service map's entry has its own override or none: never the stage's.
+                ...(settings.testListenerUrl &&
+                  !catalog.services && { overrideUrl: settings.testListenerUrl }),
+                routingProof: settings.routingProof,
+                // A map picks the service's suite and override; one suite serves one group.
+                select: (d) => {
+                  if (catalog.services) {
+                    const entry = entryFor(catalog, d.applicationName, d.deploymentGroupName);
+                    suite = entry.suite;
+                    return entry.testListenerUrl
+                      ? { overrideUrl: entry.testListenerUrl }
+                      : undefined;
+                  }
+                  return settings.serves ? servesOnly(settings.serves)(d) : undefined;
+                },
+                signal,
+              }),
+            );
             log.info('Green discovered', {
               baseUrl: green.baseUrl,
               deploymentGroup: `${green.deployment.applicationName}/${green.deployment.deploymentGroupName}`,
@@ -148,22 +157,26 @@ export const createHookHandler = (
             deploymentAlarms = green.deployment.alarmNames;
           }
           if (!suite) throw new DiscoveryError('no suite was selected for this deployment');
+          const selected = suite;
           phase.current = 'the suite';
-          const result = await runSmokeSuite({
-            suite,
-            hook,
-            baseUrl,
-            ...(productionUrl && { productionUrl }),
-            deploymentAlarms,
-            budget: signal,
-            facts,
-            readSecret: options.readSecret ?? awsSecretReader,
-            readAlarms: options.readAlarms ?? awsAlarmReader,
-            onProgress: (progress) => {
-              if (progress.type === 'check') log.info('Smoke check', { ...progress.result });
-              options.onProgress?.(progress);
-            },
-          });
+          const result = await measure.timed('Suite', () =>
+            runSmokeSuite({
+              suite: selected,
+              hook,
+              baseUrl,
+              ...(productionUrl && { productionUrl }),
+              deploymentAlarms,
+              budget: signal,
+              facts,
+              readSecret: options.readSecret ?? awsSecretReader,
+              readAlarms: options.readAlarms ?? awsAlarmReader,
+              onProgress: (progress) => {
+                if (progress.type === 'check') log.info('Smoke check', { ...progress.result });
+                options.onProgress?.(progress);
+              },
+            }),
+          );
+          measure.checks(result.checks);
           return {
             status: result.verdict,
             ...(result.reason && { reason: result.reason }),
@@ -184,13 +197,15 @@ export const createHookHandler = (
   };
 
   return async (event: unknown, context: HookContext): Promise<HookInvocationResult> => {
-    const started = performance.now();
+    const measure = new InvocationMeasure();
     const { executionId, deploymentId, problems } = parseHookEvent(event);
     // Its own log: work cut off by the hard stop never logs under the next invocation's keys.
     const log = invocationLog(baseLog, context, { deploymentId, hook });
+    let verdict: Verdict | undefined;
     try {
       const remembered = verdicts.get(executionId);
-      const judgement = remembered ?? (await judge(deploymentId, problems, context, log));
+      const judgement = remembered ?? (await judge(deploymentId, problems, context, log, measure));
+      verdict = judgement.status;
       verdicts.remember(executionId, judgement);
       const { status, reason, suite } = judgement;
 
@@ -199,28 +214,15 @@ export const createHookHandler = (
         ...(reason && { reason }),
         ...(suite && { suite: suite.suite, checks: suite.checks.length }),
         ...(remembered && { remembered: true }),
-        durationMs: Math.round(performance.now() - started),
+        durationMs: Math.round(measure.elapsedMs()),
       });
 
-      // The report gets whatever time is left; the SDK aborts rather than outlive the function.
-      const report = await withDeadline(
-        reportTimeoutMs(context.getRemainingTimeInMillis()),
-        undefined,
-        ({ signal }) => reportHookStatus(codeDeploy, { deploymentId, executionId, status }, signal),
-      ).catch((error: unknown) => {
-        log.error('Reporting to CodeDeploy failed; throwing so Lambda retries the invocation', {
-          verdict: status,
-          error,
-        });
-        throw error;
-      });
-      if (report === 'already-completed') {
-        log.warn(
-          'CodeDeploy already had a status for this hook execution (a duplicate invocation); nothing to do',
-        );
-      } else {
-        log.info('Reported hook status to CodeDeploy', { verdict: status });
-      }
+      const report = await deliverVerdict(
+        codeDeploy,
+        { deploymentId, executionId, status },
+        context.getRemainingTimeInMillis(),
+        log,
+      );
       return {
         status,
         report,
@@ -230,6 +232,9 @@ export const createHookHandler = (
       };
     } finally {
       log.close();
+      // After the report: a metric never delays the answer.
+      if (verdict)
+        meter.verdict({ controller: 'CodeDeploy', step: hook, outcome: verdict, measure });
     }
   };
 };

@@ -9,6 +9,9 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import type { Verdict } from '../../engine/runSmokeSuite';
 import { HookReportError } from '../../errors';
+import type { Log } from '../../logging/logger';
+import { withDeadline } from '../../time/deadline';
+import { reportTimeoutMs } from '../../time/timeBudget';
 
 export interface HookReport {
   readonly deploymentId: string | undefined;
@@ -40,4 +43,33 @@ export const reportHookStatus = async (
       { cause: error },
     );
   }
+};
+
+/**
+ * Reports within whatever time the function has left (the SDK aborts rather than outlive it)
+ * and logs the outcome; a failed report is logged and thrown, so Lambda retries the invocation.
+ */
+export const deliverVerdict = async (
+  codeDeploy: CodeDeployClient,
+  report: HookReport,
+  remainingMs: number,
+  log: Log,
+): Promise<ReportOutcome> => {
+  const outcome = await withDeadline(reportTimeoutMs(remainingMs), undefined, ({ signal }) =>
+    reportHookStatus(codeDeploy, report, signal),
+  ).catch((error: unknown) => {
+    log.error('Reporting to CodeDeploy failed; throwing so Lambda retries the invocation', {
+      verdict: report.status,
+      error,
+    });
+    throw error;
+  });
+  if (outcome === 'already-completed') {
+    log.warn(
+      'CodeDeploy already had a status for this hook execution (a duplicate invocation); nothing to do',
+    );
+  } else {
+    log.info('Reported hook status to CodeDeploy', { verdict: report.status });
+  }
+  return outcome;
 };

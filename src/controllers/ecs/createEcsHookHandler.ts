@@ -19,7 +19,9 @@ import type { AlarmReader } from '../../discovery/readAlarmStates';
 import { awsAlarmReader } from '../../discovery/readAlarmStates';
 import { exempt } from '../../engine/verdict';
 import { DiscoveryError, describeError, TimeBudgetError } from '../../errors';
+import { InvocationMeasure } from '../../logging/invocationMeasure';
 import { createLogger, invocationLog, type Log } from '../../logging/logger';
+import { type Meter, noMeter } from '../../logging/metrics';
 import { parseBaseUrl } from '../../probe/baseUrl';
 import type { SecretReader } from '../../probe/secrets';
 import type { Suite } from '../../suite/schema';
@@ -43,6 +45,8 @@ export interface EcsHookHandlerOptions {
   readonly readAlarms?: AlarmReader;
   /** Reads the suite's secrets; SSM and Secrets Manager unless given. */
   readonly readSecret?: SecretReader;
+  /** Where verdicts go as metrics (the Lambda handler passes the EMF meter); none unless given. */
+  readonly meter?: Meter;
   /** Time the hard stop gives work that ignores its abort signal (ms). */
   readonly graceMs?: number;
 }
@@ -77,6 +81,7 @@ const maxStateAgeMs = (suite: Suite, event: EcsHookEvent): number =>
 
 export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerOptions = {}) => {
   const baseLog = options.log ?? createLogger();
+  const meter = options.meter ?? noMeter;
   const now = options.now ?? (() => new Date());
   let suite: Suite | undefined;
   let settings: HookSettings | undefined;
@@ -100,6 +105,7 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
     event: EcsHookEvent,
     context: Pick<Context, 'getRemainingTimeInMillis'>,
     log: Log,
+    measure: InvocationMeasure,
   ): Promise<EcsHookResponse> => {
     const stage = event.lifecycleStage;
     // Before anything else, even a configuration error: a rollback must never wait on, or be
@@ -142,6 +148,7 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
       now,
       log,
       phase,
+      measure,
       deadlineAt: performance.now() + budgetMs,
     };
     return runWithDeadline(
@@ -157,8 +164,9 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
     event: unknown,
     context: Pick<Context, 'getRemainingTimeInMillis'>,
   ): Promise<EcsHookResponse> => {
-    const started = performance.now();
+    const measure = new InvocationMeasure();
     let response: EcsHookResponse;
+    let stage = 'unreadable event';
     let log = invocationLog(baseLog, context, {});
     try {
       const parsed = parseEcsHookEvent(event);
@@ -170,7 +178,8 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
           stage: parsed.event.lifecycleStage,
           executionId: parsed.event.executionId,
         });
-        response = await judge(parsed.event, context, log);
+        stage = parsed.event.lifecycleStage;
+        response = await judge(parsed.event, context, log, measure);
       }
     } catch (error) {
       if (error instanceof DiscoveryError) response = failed(`discovery: ${error.message}`);
@@ -183,9 +192,10 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
     log[response.hookStatus === 'FAILED' ? 'error' : 'info']('Hook verdict', {
       hookStatus: response.hookStatus,
       ...(response.hookDetails && { hookDetails: response.hookDetails }),
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(measure.elapsedMs()),
     });
     log.close();
+    meter.verdict({ controller: 'ECS', step: stage, outcome: response.hookStatus, measure });
     return response;
   };
 };

@@ -10,6 +10,7 @@ import type { EcsGreenDiscovery } from '../../discovery/discoverEcsGreen';
 import type { AlarmReader } from '../../discovery/readAlarmStates';
 import { runSmokeSuite } from '../../engine/runSmokeSuite';
 import { decide, exempt } from '../../engine/verdict';
+import type { InvocationMeasure } from '../../logging/invocationMeasure';
 import type { Log } from '../../logging/logger';
 import type { SecretReader } from '../../probe/secrets';
 import type { EcsStage, Suite } from '../../suite/schema';
@@ -31,6 +32,8 @@ export interface StageJudge {
   readonly now: () => Date;
   readonly log: Log;
   readonly phase: Phase;
+  /** What this invocation measured (durations, failed checks, watch samples) for its metrics. */
+  readonly measure: InvocationMeasure;
   /** performance.now() at which the invocation must have answered. */
   readonly deadlineAt: number;
 }
@@ -59,15 +62,17 @@ export const judgeStage = async (
     return answerOf(exempt('skipOnServiceCreation', 'the first deployment of a new service'));
   }
   phase.current = 'discovery';
-  const green = await j.discovery({
-    serviceDeploymentArn: event.resourceArn,
-    targetServiceRevisionArn: event.executionDetails.targetServiceRevisionArn,
-    stage,
-    routingProof: j.settings.routingProof,
-    needsBlueAlone: comparisonsForHook(suite, stage).length > 0,
-    ...(testUrl && { overrideUrl: testUrl }),
-    signal,
-  });
+  const green = await j.measure.timed('Discovery', () =>
+    j.discovery({
+      serviceDeploymentArn: event.resourceArn,
+      targetServiceRevisionArn: event.executionDetails.targetServiceRevisionArn,
+      stage,
+      routingProof: j.settings.routingProof,
+      needsBlueAlone: comparisonsForHook(suite, stage).length > 0,
+      ...(testUrl && { overrideUrl: testUrl }),
+      signal,
+    }),
+  );
   log.info('Green discovered', {
     baseUrl: green.baseUrl,
     ...(green.routing && { routing: green.routing }),
@@ -92,6 +97,7 @@ export const judgeStage = async (
       signal,
       now: j.now,
       log,
+      measure: j.measure,
     });
   };
   // The checks ran and passed earlier in this step: carry on watching.
@@ -99,24 +105,27 @@ export const judgeStage = async (
     return watchSlice(state);
   }
   phase.current = 'the suite';
-  const result = await runSmokeSuite({
-    suite,
-    hook: stage,
-    baseUrl: green.baseUrl,
-    ...(productionUrl && { productionUrl }),
-    budget: signal,
-    facts: green.facts,
-    ...(j.readSecret && { readSecret: j.readSecret }),
-    // One probe per invocation: a green that is still starting is asked again later.
-    gateAttempts: 1,
-    ...(green.testHeader && {
-      greenHeaders: { [green.testHeader.name]: green.testHeader.value },
+  const result = await j.measure.timed('Suite', () =>
+    runSmokeSuite({
+      suite,
+      hook: stage,
+      baseUrl: green.baseUrl,
+      ...(productionUrl && { productionUrl }),
+      budget: signal,
+      facts: green.facts,
+      ...(j.readSecret && { readSecret: j.readSecret }),
+      // One probe per invocation: a green that is still starting is asked again later.
+      gateAttempts: 1,
+      ...(green.testHeader && {
+        greenHeaders: { [green.testHeader.name]: green.testHeader.value },
+      }),
+      watchProduction: false,
+      onProgress: (p) => {
+        if (p.type === 'check') log.info('Smoke check', { ...p.result });
+      },
     }),
-    watchProduction: false,
-    onProgress: (p) => {
-      if (p.type === 'check') log.info('Smoke check', { ...p.result });
-    },
-  });
+  );
+  j.measure.checks(result.checks);
   if (result.verdict === 'Succeeded') {
     if (watch) {
       return watchSlice({ ...state, checksPassed: checks, readinessAttempts: 0 });

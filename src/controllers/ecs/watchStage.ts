@@ -8,6 +8,7 @@
 
 import type { AlarmReader } from '../../discovery/readAlarmStates';
 import { decide } from '../../engine/verdict';
+import type { InvocationMeasure } from '../../logging/invocationMeasure';
 import type { SecretReader } from '../../probe/secrets';
 import type { Suite, WatchSettings } from '../../suite/schema';
 import { WATCH_NAME } from '../../suite/selection';
@@ -30,6 +31,8 @@ export interface WatchSliceRequest {
   readonly deadlineAt: number;
   readonly signal: AbortSignal;
   readonly now: () => Date;
+  /** Receives the slice's result for the invocation's metrics (samples, failures). */
+  readonly measure?: Pick<InvocationMeasure, 'checks'>;
   readonly log: {
     info(message: string, attributes: Record<string, unknown>): void;
     warn(message: string, attributes: Record<string, unknown>): void;
@@ -61,6 +64,7 @@ export const answerWatchSlice = async (r: WatchSliceRequest): Promise<EcsHookRes
     return failed(`production watch: ${(error as Error).message}`);
   }
   const { progress, result } = outcome;
+  r.measure?.checks([result]);
   r.log.info('Production watch slice', {
     ...result,
     total: progress.samples,

