@@ -57,7 +57,29 @@ class PreflightPlugin {
     this.grantHookRole(resources, secretRefs, services, alarms);
     this.grantAlarmRole(resources, functions);
     this.setAlarmSources(resources);
+    this.addDashboard(resources);
     this.acknowledgeFindings(resources);
+  }
+
+  // The stage's dashboard (src/packaging/dashboard.ts): the functions' metrics, the alarm
+  // pipeline's dead-letter queue and every Errors alarm in the template.
+  addDashboard(resources) {
+    const { dashboardResource } = loadTs('../src/packaging/dashboard.ts');
+    const { service } = this.serverless;
+    const stage = this.serverless.getProvider('aws').getStage();
+    const errorAlarmIds = Object.keys(resources).filter(
+      (id) =>
+        resources[id].Type === 'AWS::CloudWatch::Alarm' &&
+        /(ErrorsAlarm|FailedDeliveriesAlarm)$/.test(id),
+    );
+    Object.assign(
+      resources,
+      dashboardResource({
+        dashboardName: `${service.service}-${stage}`,
+        queueName: resources.AlarmRollbackFailedDeliveries?.Properties?.QueueName,
+        errorAlarmIds,
+      }),
+    );
   }
 
   // The rule-pack findings kept on purpose, with their reasons, in each resource's Metadata

@@ -22,6 +22,8 @@ export interface WorldTaskDefinition {
   readonly family: string;
   readonly revision: number;
   readonly containers: readonly WorldContainer[];
+  /** RegisterTaskDefinition's tags; DescribeTaskDefinition returns them only with include TAGS. */
+  tags?: Record<string, string>;
 }
 
 export interface WorldTaskSet {

@@ -47,6 +47,7 @@ export const answerDiscovery = (
             status: d.status,
             computePlatform: 'ECS',
             creator: d.creator,
+            ...(d.description !== undefined && { description: d.description }),
             ...(d.appSpecContent !== undefined && { revision: revisionOf(d, false) }),
             ...(d.s3Revision && {
               revision: {

@@ -60,6 +60,7 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
     status: DeploymentStatus = 'InProgress',
     extra: {
       creator?: string;
+      description?: string;
       rollbackOf?: string;
       appSpecContent?: string;
       s3Revision?: { bucket: string; key: string };
@@ -73,6 +74,7 @@ export class LocalCodeDeployEndpoint extends LoopbackHttpServer {
       deploymentGroupName,
       status,
       creator: extra.creator ?? 'user',
+      ...(extra.description !== undefined && { description: extra.description }),
       ...(extra.rollbackOf && { rollbackOf: extra.rollbackOf }),
       ...(extra.appSpecContent !== undefined && { appSpecContent: extra.appSpecContent }),
       ...(extra.s3Revision && { s3Revision: extra.s3Revision }),

@@ -14,6 +14,8 @@ export interface FakeDeployment {
   readonly deploymentGroupName: string;
   status: DeploymentStatus;
   readonly creator: string;
+  /** CreateDeployment's free-text description (GetDeployment returns it). */
+  readonly description?: string;
   /** For a rollback deployment: the deployment whose stop started it. */
   readonly rollbackOf?: string;
   /** Set by StopDeployment. */

@@ -110,6 +110,10 @@ export class LocalEcsEndpoint extends LoopbackHttpServer {
                 })),
               })),
             },
+            ...(Array.isArray(body.include) &&
+              body.include.includes('TAGS') && {
+                tags: Object.entries(td.tags ?? {}).map(([key, value]) => ({ key, value })),
+              }),
           },
         };
       }

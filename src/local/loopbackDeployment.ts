@@ -75,10 +75,11 @@ export class LoopbackDeployment {
   }
 
   /** A new deployment of green, in progress, as CodeDeploy starts it. */
-  public startDeployment(): string {
+  public startDeployment(description?: string): string {
     const g = this.world.group;
     return this.codeDeploy.addDeployment(g.applicationName, g.deploymentGroupName, 'InProgress', {
       appSpecContent: this.world.appSpecFor(this.world.green),
+      ...(description !== undefined && { description }),
     });
   }
 

@@ -12,6 +12,21 @@ import { SERVICE_NAME } from './logger';
 
 export const METRICS_NAMESPACE = 'EcsBlueGreenHooks';
 
+/** Every metric the functions write (the stage's dashboard shows each). */
+export const METRIC_NAMES = [
+  'Verdicts',
+  'InvocationDuration',
+  'DiscoveryDuration',
+  'SuiteDuration',
+  'WatchSamples',
+  'WatchFailures',
+  'SmokeSkipped',
+  'FailedChecks',
+  'AlarmDecisions',
+] as const;
+type MetricName = (typeof METRIC_NAMES)[number];
+type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
+
 export type Controller = 'CodeDeploy' | 'ECS';
 
 /** What the alarm function did with one alarm. */
@@ -53,11 +68,14 @@ export interface Meter {
 export const emfMeter = (namespace = METRICS_NAMESPACE): Meter => {
   // One Metrics per line: each line is one dimension set, published at once.
   // A metric is never worth an answer: whatever goes wrong here stays here.
-  const line = (dimensions: Record<string, string>, add: (m: Metrics) => void) => {
+  const line = (
+    dimensions: Record<string, string>,
+    add: (put: (name: MetricName, unit: Unit, value: number) => void) => void,
+  ) => {
     try {
       const m = new Metrics({ namespace, serviceName: SERVICE_NAME });
       m.addDimensions(dimensions);
-      add(m);
+      add((name, unit, value) => m.addMetric(name, unit, value));
       m.publishStoredMetrics();
     } catch (error) {
       console.error('metrics: could not write an EMF line', error);
@@ -66,29 +84,28 @@ export const emfMeter = (namespace = METRICS_NAMESPACE): Meter => {
   return {
     verdict({ controller, step, outcome, measure }) {
       const where = { Controller: controller, Step: step };
-      line({ ...where, Outcome: outcome }, (m) => m.addMetric('Verdicts', MetricUnit.Count, 1));
-      line(where, (m) => {
-        m.addMetric('InvocationDuration', MetricUnit.Milliseconds, Math.round(measure.elapsedMs()));
+      line({ ...where, Outcome: outcome }, (put) => put('Verdicts', MetricUnit.Count, 1));
+      line(where, (put) => {
+        put('InvocationDuration', MetricUnit.Milliseconds, Math.round(measure.elapsedMs()));
         const discovery = measure.phaseMs.get('Discovery');
         if (discovery !== undefined)
-          m.addMetric('DiscoveryDuration', MetricUnit.Milliseconds, Math.round(discovery));
+          put('DiscoveryDuration', MetricUnit.Milliseconds, Math.round(discovery));
         const suite = measure.phaseMs.get('Suite');
-        if (suite !== undefined)
-          m.addMetric('SuiteDuration', MetricUnit.Milliseconds, Math.round(suite));
+        if (suite !== undefined) put('SuiteDuration', MetricUnit.Milliseconds, Math.round(suite));
         if (measure.watchSamples > 0) {
-          m.addMetric('WatchSamples', MetricUnit.Count, measure.watchSamples);
-          m.addMetric('WatchFailures', MetricUnit.Count, measure.watchFailures);
+          put('WatchSamples', MetricUnit.Count, measure.watchSamples);
+          put('WatchFailures', MetricUnit.Count, measure.watchFailures);
         }
-        if (measure.skipped) m.addMetric('SmokeSkipped', MetricUnit.Count, 1);
+        if (measure.skipped) put('SmokeSkipped', MetricUnit.Count, 1);
       });
       for (const check of new Set(measure.failedChecks))
-        line({ ...where, Check: check }, (m) => m.addMetric('FailedChecks', MetricUnit.Count, 1));
+        line({ ...where, Check: check }, (put) => put('FailedChecks', MetricUnit.Count, 1));
     },
     alarmDecisions(decisions) {
       const counts = new Map<AlarmDecisionMetric, number>();
       for (const d of decisions) counts.set(d, (counts.get(d) ?? 0) + 1);
       for (const [decision, count] of counts)
-        line({ Decision: decision }, (m) => m.addMetric('AlarmDecisions', MetricUnit.Count, count));
+        line({ Decision: decision }, (put) => put('AlarmDecisions', MetricUnit.Count, count));
     },
   };
 };

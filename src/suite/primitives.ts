@@ -10,6 +10,8 @@ import './zodMessages';
 
 /** Defaults of the suite language, written once. */
 export const SUITE_DEFAULTS = {
+  /** The escape hatch's marker, when a suite turns it on with `skipSmoke: {}`. */
+  skipMarker: '[skip smoke]',
   concurrency: 4,
   timeoutMs: 5_000,
   retry: { attempts: 3, backoffMs: 250, maxBackoffMs: 2_000 },
@@ -157,3 +159,10 @@ export const path = () =>
       if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
     }),
   );
+
+/**
+ * A skip marker as ECS can carry it: AWS tags hold letters, digits, spaces and + - = . _ : / @
+ * only, so "[skip smoke]" is looked for as "skip smoke" in the task definition's tags.
+ */
+export const tagSafe = (marker: string): string =>
+  marker.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '').trim();

@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import { check, ecsSettings, readiness, retry, tls } from './checks';
 import { closeMatches } from './closeMatches';
 import { factNameProblem, referencesIn, stringsIn } from './facts';
-import { milliseconds, nonEmpty, positiveInt, SUITE_DEFAULTS } from './primitives';
+import { milliseconds, nonEmpty, positiveInt, SUITE_DEFAULTS, tagSafe } from './primitives';
 import { HOOK_NAMES } from './stages';
 import { compare, sampled, watch } from './streams';
 
@@ -34,6 +34,26 @@ export const suiteSchema = z
     compare: z._default(z.array(compare), []),
     /** The production watch: AfterAllowTraffic, or POST_PRODUCTION_TRAFFIC_SHIFT in slices. */
     watch: z.optional(watch),
+    /**
+     * The operator's escape hatch, off unless set: a deployment marked with `marker` passes
+     * without checks, logged and counted (CodeDeploy: the deployment's description; ECS: a tag
+     * value of the task definition it deploys). For when the smoke test itself is what is broken.
+     */
+    skipSmoke: z.optional(
+      z.strictObject({
+        // Three characters at least, also as ECS reads it (tag-safe characters only): a marker
+        // that short, text contains by chance, and the deployment skips for real.
+        marker: z._default(
+          nonEmpty().check(
+            z.refine((m) => tagSafe(m).length >= 3, {
+              message:
+                'needs at least 3 letters, digits, spaces or + - = . _ : / @ (the characters an ECS tag can hold)',
+            }),
+          ),
+          SUITE_DEFAULTS.skipMarker,
+        ),
+      }),
+    ),
     /** Which checks run in which hook; a hook not listed runs every check. */
     hooks: z._default(
       z.partialRecord(z.enum(HOOK_NAMES), z.array(nonEmpty()).check(z.minLength(1))),

@@ -101,6 +101,9 @@ const getAtt = (id: string, attribute: string, resources: Resources): Json => {
   if (resource?.Type === 'AWS::Lambda::Function' && attribute === 'Arn') {
     return inAccount('lambda', `function:${String(resource.Properties.FunctionName)}`);
   }
+  if (resource?.Type === 'AWS::CloudWatch::Alarm' && attribute === 'Arn') {
+    return inAccount('cloudwatch', `alarm:${String(resource.Properties.AlarmName)}`);
+  }
   if (resource?.Type === 'AWS::IAM::Role' && attribute === 'Arn') {
     return `arn:aws:iam::${SAMPLE.account}:role/${id}`;
   }

@@ -17,6 +17,7 @@ import { createGreenDiscovery, type GreenDiscovery } from '../../discovery/disco
 import type { AlarmReader } from '../../discovery/readAlarmStates';
 import { awsAlarmReader } from '../../discovery/readAlarmStates';
 import { runSmokeSuite, type SuiteResult, type Verdict } from '../../engine/runSmokeSuite';
+import { exempt } from '../../engine/verdict';
 import { DiscoveryError, describeError, TimeBudgetError } from '../../errors';
 import { InvocationMeasure } from '../../logging/invocationMeasure';
 import { createLogger, invocationLog, type Log } from '../../logging/logger';
@@ -29,6 +30,7 @@ import { entryFor, type HookCatalog } from './hookCatalog';
 import { loadConfiguration, needsDiscovery, servesOnly } from './hookConfiguration';
 import { parseHookEvent } from './parseHookEvent';
 import { deliverVerdict, type ReportOutcome } from './reportHookStatus';
+import { catalogSkips, deploymentSkip } from './skipMarker';
 import { VerdictMemory } from './verdictMemory';
 
 export type HookContext = Pick<Context, 'getRemainingTimeInMillis'>;
@@ -57,11 +59,7 @@ export interface HookHandlerOptions {
   readonly onProgress?: Parameters<typeof runSmokeSuite>[0]['onProgress'];
 }
 
-interface Judgement {
-  readonly status: Verdict;
-  readonly reason?: string;
-  readonly suite?: SuiteResult;
-}
+type Judgement = Pick<HookInvocationResult, 'status' | 'reason' | 'suite'>;
 
 export const createHookHandler = (
   hook: HookName,
@@ -124,6 +122,15 @@ export const createHookHandler = (
           let deploymentAlarms: readonly string[] = [];
           let facts = NO_FACTS;
           let suite = catalog.suite;
+          if (deploymentId && catalogSkips(catalog)) {
+            phase.current = 'reading the skip marker';
+            const skip = await deploymentSkip(codeDeploy, catalog, deploymentId, signal, log);
+            if (skip) {
+              measure.skipped = true;
+              log.warn('Smoke checks skipped by the operator', { why: skip });
+              return { status: 'Succeeded', reason: exempt('operator skip marker', skip).reason };
+            }
+          }
           if (discoveryNeeded) {
             phase.current = 'discovery';
             const green = await measure.timed('Discovery', () =>

@@ -14,6 +14,7 @@ import type { InvocationMeasure } from '../../logging/invocationMeasure';
 import type { Log } from '../../logging/logger';
 import type { SecretReader } from '../../probe/secrets';
 import type { EcsStage, Suite } from '../../suite/schema';
+import { tagSafe } from '../../suite/schema';
 import { comparisonsForHook, selectedItems, WATCH_NAME, watchForHook } from '../../suite/selection';
 import type { Phase } from '../../time/timeBudget';
 import { answerOf, type EcsHookResponse, failed } from './hookResponse';
@@ -42,6 +43,29 @@ export interface StageJudge {
 export const nothingSelectedReason = (stage: EcsStage): string =>
   `nothing was judged: the suite selects no check for ${stage}, so this hook cannot pass it. List checks for ${stage} in the suite's hooks:, or remove ${stage} from the service's deploymentConfiguration.lifecycleHooks lifecycleStages`;
 
+/** Why this deployment skips its checks, or undefined: a read that fails skips nothing. */
+const markerSkip = async (
+  j: StageJudge,
+  event: EcsHookEvent,
+  marker: string,
+  signal: AbortSignal,
+) => {
+  try {
+    const tags = await j.serviceDeployment.taskDefinitionTags(
+      event.executionDetails.targetServiceRevisionArn,
+      signal,
+    );
+    // The schema keeps at least 3 tag-safe characters: an empty marker would match any tag.
+    const wanted = tagSafe(marker);
+    return wanted.length >= 3 && tags.some((t) => t.includes(wanted))
+      ? `a tag of the task definition being deployed contains the suite's skip marker "${wanted}"`
+      : undefined;
+  } catch (error) {
+    j.log.warn('Skip marker: the task definition could not be read; the checks run', { error });
+    return undefined;
+  }
+};
+
 export const judgeStage = async (
   j: StageJudge,
   event: EcsHookEvent,
@@ -60,6 +84,15 @@ export const judgeStage = async (
   ) {
     log.info('First deployment of the service, and the suite skips it: SUCCEEDED', { stage });
     return answerOf(exempt('skipOnServiceCreation', 'the first deployment of a new service'));
+  }
+  if (suite.skipSmoke) {
+    phase.current = 'reading the skip marker';
+    const skip = await markerSkip(j, event, suite.skipSmoke.marker, signal);
+    if (skip) {
+      j.measure.skipped = true;
+      log.warn('Smoke checks skipped by the operator', { why: skip });
+      return answerOf(exempt('operator skip marker', skip));
+    }
   }
   phase.current = 'discovery';
   const green = await j.measure.timed('Discovery', () =>

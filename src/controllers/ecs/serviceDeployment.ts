@@ -1,8 +1,13 @@
 /**
  * What the ECS hook reads of the service deployment itself (DescribeServiceDeployments): whether
- * it creates the service (no source revision), and the alarms its deploymentConfiguration names.
+ * it creates the service (no source revision), and the alarms its deploymentConfiguration names;
+ * and the tags of the task definition it deploys (the operator's skip marker).
  */
-import { DescribeServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  DescribeTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
 import type { DiscoveryClients } from '../../aws/clients';
 import { awsRead } from '../../discovery/awsRead';
 
@@ -28,6 +33,28 @@ export const createServiceDeploymentReads = (clients: Pick<DiscoveryClients, 'ec
     alarmNames: async (arn: string, signal: AbortSignal): Promise<readonly string[]> => {
       const alarms = (await describe(arn, signal))?.alarms;
       return alarms?.status === 'DISABLED' ? [] : (alarms?.alarmNames ?? []);
+    },
+    /**
+     * The tag values of the task definition a revision deploys. A service deployment has no
+     * free text of its own (the API's ServiceDeployment has no description), so a marker rides
+     * on what each release registers: its task definition revision.
+     */
+    taskDefinitionTags: async (revisionArn: string, signal: AbortSignal): Promise<string[]> => {
+      const revisions = await awsRead('ecs:DescribeServiceRevisions', 'the revision', signal, (o) =>
+        clients.ecs.send(
+          new DescribeServiceRevisionsCommand({ serviceRevisionArns: [revisionArn] }),
+          o,
+        ),
+      );
+      const taskDefinition = revisions.serviceRevisions?.[0]?.taskDefinition;
+      if (!taskDefinition) return [];
+      const answer = await awsRead('ecs:DescribeTaskDefinition', '"*"', signal, (o) =>
+        clients.ecs.send(
+          new DescribeTaskDefinitionCommand({ taskDefinition, include: ['TAGS'] }),
+          o,
+        ),
+      );
+      return (answer.tags ?? []).flatMap((t) => [t.key ?? '', t.value ?? '']);
     },
   };
 };

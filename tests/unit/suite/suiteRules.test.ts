@@ -164,3 +164,20 @@ describe('JUnit', () => {
     expect(xml.match(/<failure /g)).toHaveLength(1);
   });
 });
+
+describe('the escape hatch (skipSmoke)', () => {
+  it('is off unless set; set, its marker defaults to "[skip smoke]"', () => {
+    expect(suiteOf({ checks: [{ name: 'a', path: '/' }] }).skipSmoke).toBeUndefined();
+    expect(suiteOf({ checks: [{ name: 'a', path: '/' }], skipSmoke: {} }).skipSmoke).toEqual({
+      marker: '[skip smoke]',
+    });
+  });
+
+  it('refuses a marker too short to mean anything, also as an ECS tag reads it', () => {
+    expect(problemsOf(`${oneCheck('')}skipSmoke:\n  marker: "[!]"\n`)[0]).toMatch(
+      /^s\.yaml:\d+: skipSmoke\.marker: needs at least 3 letters, digits, spaces/,
+    );
+    expect(problemsOf(`${oneCheck('')}skipSmoke:\n  marker: ok\n`)[0]).toMatch(/skipSmoke\.marker/);
+    expect(problemsOf(`${oneCheck('')}skipSmoke:\n  marker: NO-SMOKE\n`)).toEqual([]);
+  });
+});

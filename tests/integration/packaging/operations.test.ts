@@ -1,9 +1,12 @@
 /**
- * No alarm is lost: every path by which an alarm reaches the rollback function ends in a kept
+ * The stack an operator runs. No alarm is lost: every path by which an alarm reaches the rollback function ends in a kept
  * message when the function cannot take it, in a queue that admits exactly that path's source.
  * Proved on the real `sls package` output, with the IAM simulator evaluating the queue's policy.
+ * And every metric the functions write is on the stage's dashboard, next to the queue and the
+ * functions' Errors alarms.
  */
 import { rmSync } from 'node:fs';
+import { METRIC_NAMES, METRICS_NAMESPACE } from '../../../src/logging/metrics';
 import { resolveIntrinsics, SAMPLE, simulateServiceDelivery } from '../../helpers/iamSimulation';
 import { type CloudFormationTemplate, copyProject, slsPackage } from '../../helpers/slsProject';
 
@@ -153,5 +156,57 @@ describe('the alarm topic', () => {
         Dimensions: [{ Name: 'QueueName', Value: 'ecs-bluegreen-hooks-dev-alarm-rollback-failed' }],
       }),
     ]);
+  });
+});
+
+describe('the operations dashboard', () => {
+  interface Widget {
+    type: string;
+    properties: { region?: string; metrics?: unknown[][]; alarms?: string[] };
+  }
+  const body = () => {
+    const dashboard = ofType('AWS::CloudWatch::Dashboard')[0]?.[1];
+    const text = resolve(
+      (dashboard as { Properties: { DashboardBody: unknown } }).Properties.DashboardBody,
+    ) as unknown as string;
+    return JSON.parse(text) as { widgets: Widget[] };
+  };
+
+  it('shows every metric the functions write, and no other of their namespace', () => {
+    const { widgets } = body();
+    const searched = widgets
+      .flatMap((w) => w.properties.metrics ?? [])
+      .flat()
+      .flatMap((m) => {
+        const e = (m as { expression?: string }).expression ?? '';
+        const hit = e.match(/^SEARCH\('\{(\w+),[^}]*\} MetricName="(\w+)"', '\w+', \d+\)$/);
+        return hit ? [[hit[1], hit[2]]] : [];
+      });
+    expect(new Set(searched.map(([namespace]) => namespace))).toEqual(new Set([METRICS_NAMESPACE]));
+    expect(searched.map(([, name]) => name).sort()).toEqual([...METRIC_NAMES].sort());
+    for (const w of widgets.filter((x) => x.type === 'metric'))
+      expect(w.properties.region).toBe(SAMPLE.region);
+  });
+
+  it("shows the dead-letter queue's deliveries and depth, and every Errors alarm", () => {
+    const { widgets } = body();
+    const queueRows = widgets
+      .flatMap((w) => w.properties.metrics ?? [])
+      .filter((r) => r[0] === 'AWS/SQS');
+    expect(queueRows[0]).toEqual([
+      'AWS/SQS',
+      'NumberOfMessagesSent',
+      'QueueName',
+      'ecs-bluegreen-hooks-dev-alarm-rollback-failed',
+      { stat: 'Sum' },
+    ]);
+    const errorAlarms = ofType('AWS::CloudWatch::Alarm')
+      .map(([id]) => id)
+      .filter((id) => !/^(Target5xx|UnhealthyHosts|TargetLatency)/.test(id));
+    expect(errorAlarms).toHaveLength(6);
+    const shown = widgets.flatMap((w) => w.properties.alarms ?? []);
+    expect(shown.sort()).toEqual(
+      errorAlarms.map((id) => resolve({ 'Fn::GetAtt': [id, 'Arn'] }) as string).sort(),
+    );
   });
 });
