@@ -54,8 +54,12 @@ class PreflightPlugin {
     const secretRefs = suites.flatMap(secretRefsOf);
     const alarms = suites.some(watchesAlarms);
     const resources = service.resources?.Resources;
+    const { stackParameterProblems } = loadTs('../src/packaging/stackParameters.ts');
+    const problems = stackParameterProblems(service.resources?.Parameters);
+    if (problems.length > 0) throw new Error(`Invalid stage params: ${problems.join('; ')}`);
     this.grantHookRole(resources, secretRefs, services, alarms);
     this.grantAlarmRole(resources, functions);
+    this.grantTracing(resources);
     this.setAlarmSources(resources);
     this.addDashboard(resources);
     this.acknowledgeFindings(resources);
@@ -64,7 +68,9 @@ class PreflightPlugin {
   // The stage's dashboard (src/packaging/dashboard.ts): the functions' metrics, the alarm
   // pipeline's dead-letter queue and every Errors alarm in the template.
   addDashboard(resources) {
-    const { dashboardResource } = loadTs('../src/packaging/dashboard.ts');
+    const { DASHBOARD_ID, dashboardResource } = loadTs('../src/packaging/dashboard.ts');
+    // Re-added last every time: `sls deploy` runs this twice and must get the same template.
+    delete resources[DASHBOARD_ID];
     const { service } = this.serverless;
     const stage = this.serverless.getProvider('aws').getStage();
     const errorAlarmIds = Object.keys(resources).filter(
@@ -134,6 +140,19 @@ class PreflightPlugin {
     }
     if (roles.length > 1 && inVpc('ecsLifecycleHook')) {
       g.ensureManagedPolicy(roles[1][1], g.ENI_MANAGEMENT_POLICY);
+    }
+  }
+
+  // X-Ray's writes for every role, only when the stage turns tracing on.
+  grantTracing(resources) {
+    const g = loadTs('../src/packaging/packageGrants.ts');
+    const { tracingEnabled } = loadTs('../src/packaging/nagAcknowledgments.ts');
+    const statements = g.tracingStatements(
+      tracingEnabled(this.serverless.service.provider.tracing),
+    );
+    for (const id of ['HookFunctionRole', 'EcsHookFunctionRole', 'AlarmFunctionRole']) {
+      if (resources[id])
+        g.setInlinePolicy(g.rolePolicies(resources, id), g.TRACING_POLICY_NAME, statements);
     }
   }
 

@@ -6,7 +6,7 @@
  * detection time (broken and dead green), the report against a hanging green's deadline,
  * alarm-to-stop, keep-alive, the ECS hook's billed time while green starts, the production watch's
  * detection time, the comparison's false failures and detection rate, cold start against a
- * hand-written hook, artifact size and peak memory. Not a test: it exits non-zero only when it could not measure.
+ * hand-written hook, the cold-start cost of metrics and tracing, artifact size and peak memory. Not a test: it exits non-zero only when it could not measure.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -21,6 +21,7 @@ import { benchEcsBilling } from './bench/ecsBilling';
 import { benchDeadGreen, benchDetection, benchHang, benchVerdict } from './bench/hookFigures';
 import { BENCH_ENV } from './bench/hookTiming';
 import { benchKeepAlive } from './bench/keepAlive';
+import { benchObservability } from './bench/observability';
 import { type BenchRun, formatValue } from './bench/stats';
 import { benchWatch } from './bench/watchFigure';
 
@@ -85,6 +86,7 @@ const main = async () => {
       async () => {
         dir = await benchArtifacts(run);
         await benchMemory(run, dir);
+        await benchObservability(run, dir);
       },
     ],
   ];

@@ -14,7 +14,7 @@ const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
 
 /** serverless.yml's custom.esbuild options, as serverless-esbuild passes them. */
-const BUNDLE_OPTIONS = {
+export const BUNDLE_OPTIONS = {
   bundle: true,
   minify: true,
   sourcemap: true,
@@ -26,7 +26,7 @@ const BUNDLE_OPTIONS = {
 } as const;
 
 /** serverless.yml's custom.esbuild.exclude: the clients taken from the Lambda runtime's SDK. */
-const excludedPackages = (): string[] => {
+export const excludedPackages = (): string[] => {
   const config = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
     custom: { esbuild: { exclude: string[] } };
   };

@@ -12,6 +12,7 @@ import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SDK_TIMEOUTS, type SdkSettings } from './sdkSettings';
+import { traceClient } from './tracing';
 
 export { SDK_ATTEMPT_MS, SDK_TIMEOUTS } from './sdkSettings';
 
@@ -40,6 +41,6 @@ export interface DiscoveryClients {
 export type EcsReadClients = Pick<DiscoveryClients, 'elb' | 'ecs'>;
 
 export const createEcsReadClients = (sdk: SdkSettings): EcsReadClients => ({
-  elb: new ElasticLoadBalancingV2Client(sdkClientConfig(sdk)),
-  ecs: new ECSClient(sdkClientConfig(sdk)),
+  elb: traceClient(new ElasticLoadBalancingV2Client(sdkClientConfig(sdk))),
+  ecs: traceClient(new ECSClient(sdkClientConfig(sdk))),
 });

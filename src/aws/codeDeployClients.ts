@@ -6,9 +6,10 @@
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { createEcsReadClients, type DiscoveryClients, sdkClientConfig } from './clients';
 import type { SdkSettings } from './sdkSettings';
+import { traceClient } from './tracing';
 
 export const createCodeDeployClient = (sdk: SdkSettings): CodeDeployClient =>
-  new CodeDeployClient(sdkClientConfig(sdk));
+  traceClient(new CodeDeployClient(sdkClientConfig(sdk)));
 
 export const createDiscoveryClients = (
   sdk: SdkSettings,

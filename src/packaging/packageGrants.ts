@@ -218,3 +218,20 @@ export const removeCodeDeployStops = (role: RolePolicies): void => {
     );
   }
 };
+
+export const TRACING_POLICY_NAME = 'xray-tracing';
+
+/**
+ * X-Ray's writes, only for a stage with tracing on. Both have no resource type in the Service
+ * Authorization Reference, so "*" is the only grant that works.
+ */
+export const tracingStatements = (tracing: boolean): Json[] =>
+  tracing
+    ? [
+        {
+          Effect: 'Allow',
+          Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          Resource: '*',
+        },
+      ]
+    : [];

@@ -12,6 +12,7 @@ import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Context } from 'aws-lambda';
 import { createCodeDeployClient, createDiscoveryClients } from '../../aws/codeDeployClients';
 import { awsSecretReader } from '../../aws/secretReader';
+import { traceStep } from '../../aws/tracing';
 import { ENV_DEFAULTS } from '../../config/env';
 import { createGreenDiscovery, type GreenDiscovery } from '../../discovery/discoverGreen';
 import type { AlarmReader } from '../../discovery/readAlarmStates';
@@ -82,14 +83,16 @@ export const createHookHandler = (
   const safetyMarginMs = config.ok
     ? config.settings.safetyMarginMs
     : ENV_DEFAULTS.HOOK_SAFETY_MARGIN_MS;
-  const discovery =
+  const discovery = traceStep(
+    'discovery',
     options.discovery ??
-    createGreenDiscovery(
-      createDiscoveryClients(
-        config.ok ? config.settings.sdk : { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS },
-        codeDeploy,
+      createGreenDiscovery(
+        createDiscoveryClients(
+          config.ok ? config.settings.sdk : { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS },
+          codeDeploy,
+        ),
       ),
-    );
+  );
   const discoveryNeeded = needsDiscovery(config, hook);
   // A verdict that could not be delivered is re-reported as it was, never recomputed: Lambda
   // retries the invocation, and a second run of the suite could turn Failed into Succeeded.

@@ -7,6 +7,7 @@ import {
   LifecycleEventAlreadyCompletedException,
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
+import { traceStep } from '../../aws/tracing';
 import type { Verdict } from '../../engine/runSmokeSuite';
 import { HookReportError } from '../../errors';
 import type { Log } from '../../logging/logger';
@@ -49,27 +50,30 @@ export const reportHookStatus = async (
  * Reports within whatever time the function has left (the SDK aborts rather than outlive it)
  * and logs the outcome; a failed report is logged and thrown, so Lambda retries the invocation.
  */
-export const deliverVerdict = async (
-  codeDeploy: CodeDeployClient,
-  report: HookReport,
-  remainingMs: number,
-  log: Log,
-): Promise<ReportOutcome> => {
-  const outcome = await withDeadline(reportTimeoutMs(remainingMs), undefined, ({ signal }) =>
-    reportHookStatus(codeDeploy, report, signal),
-  ).catch((error: unknown) => {
-    log.error('Reporting to CodeDeploy failed; throwing so Lambda retries the invocation', {
-      verdict: report.status,
-      error,
+export const deliverVerdict = traceStep(
+  'report',
+  async (
+    codeDeploy: CodeDeployClient,
+    report: HookReport,
+    remainingMs: number,
+    log: Log,
+  ): Promise<ReportOutcome> => {
+    const outcome = await withDeadline(reportTimeoutMs(remainingMs), undefined, ({ signal }) =>
+      reportHookStatus(codeDeploy, report, signal),
+    ).catch((error: unknown) => {
+      log.error('Reporting to CodeDeploy failed; throwing so Lambda retries the invocation', {
+        verdict: report.status,
+        error,
+      });
+      throw error;
     });
-    throw error;
-  });
-  if (outcome === 'already-completed') {
-    log.warn(
-      'CodeDeploy already had a status for this hook execution (a duplicate invocation); nothing to do',
-    );
-  } else {
-    log.info('Reported hook status to CodeDeploy', { verdict: report.status });
-  }
-  return outcome;
-};
+    if (outcome === 'already-completed') {
+      log.warn(
+        'CodeDeploy already had a status for this hook execution (a duplicate invocation); nothing to do',
+      );
+    } else {
+      log.info('Reported hook status to CodeDeploy', { verdict: report.status });
+    }
+    return outcome;
+  },
+);

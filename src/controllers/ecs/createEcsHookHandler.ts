@@ -13,6 +13,7 @@
 import type { Context } from 'aws-lambda';
 import { createEcsReadClients, type EcsReadClients } from '../../aws/clients';
 import { awsSecretReader } from '../../aws/secretReader';
+import { traceStep } from '../../aws/tracing';
 import { ENV_DEFAULTS, type HookSettings, readHookSettings } from '../../config/env';
 import { createEcsGreenDiscovery, type EcsGreenDiscovery } from '../../discovery/discoverEcsGreen';
 import type { AlarmReader } from '../../discovery/readAlarmStates';
@@ -98,7 +99,7 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
   const clients =
     options.clients ??
     createEcsReadClients(settings?.sdk ?? { maxAttempts: ENV_DEFAULTS.AWS_MAX_ATTEMPTS });
-  const discovery = options.discovery ?? createEcsGreenDiscovery(clients);
+  const discovery = traceStep('discovery', options.discovery ?? createEcsGreenDiscovery(clients));
   const serviceDeployment = createServiceDeploymentReads(clients);
 
   const judge = async (

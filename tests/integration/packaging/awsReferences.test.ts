@@ -98,6 +98,7 @@ const fullParams = [
   '    revisionBuckets: "shop-revisions, shared-appspecs"',
   '    ecsCluster: shop-cluster',
   '    ecsService: shop-web',
+  '    tracing: "true"',
 ].join('\n');
 
 const fullSuite = `name: full
@@ -175,6 +176,28 @@ describe.each([
       if (details.resourceTypes.length > 0 && !WILDCARD_GRANTS[action]) scoped.push(action);
     }
     expect(scoped).toEqual([]);
+  });
+
+  it('traces only when the stage says so: X-Ray on every function, with its writes granted (IAM simulator)', async () => {
+    const traced = stage === 'full';
+    const functions = Object.values(variant.resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Function',
+    );
+    for (const fn of functions) {
+      expect(fn.Properties.TracingConfig).toEqual(traced ? { Mode: 'Active' } : undefined);
+      const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(env.POWERTOOLS_TRACE_ENABLED).toBe(String(traced));
+    }
+    for (const role of ['HookFunctionRole', 'EcsHookFunctionRole', 'AlarmFunctionRole']) {
+      const outcomes = await simulateCalls(variant.resources, role, [
+        { action: 'xray:PutTraceSegments', resource: '*', why: 'tracing' },
+        { action: 'xray:PutTelemetryRecords', resource: '*', why: 'tracing' },
+      ]);
+      expect([role, outcomes.map((o) => o.result)]).toEqual([
+        role,
+        traced ? ['Allowed', 'Allowed'] : ['ImplicitlyDenied', 'ImplicitlyDenied'],
+      ]);
+    }
   });
 
   it("passes AWS's rule packs (cdk-nag AwsSolutions and Serverless): every finding acknowledged in the template with its reason, none stale", () => {

@@ -2,6 +2,7 @@
  * The real `sls package`, without AWS credentials: the CloudFormation template it writes, the
  * package-time checks, and the bundled artifact itself run against loopback servers.
  */
+import { createSocket } from 'node:dgram';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoopbackDeployment } from '../../../src/local/loopbackDeployment';
@@ -164,6 +165,47 @@ describe('sls package, dev stage defaults', () => {
     } finally {
       emf.stop();
       process.env = saved;
+      await world.stop();
+    }
+  });
+  it('with tracing on, sends X-Ray subsegments for discovery, every AWS call and the report (a loopback X-Ray daemon)', async () => {
+    const artifact = await extractArtifact(dir, 'afterAllowTestTraffic');
+    const world = await LoopbackDeployment.start();
+    world.route('test', 'green');
+    const daemon = createSocket('udp4');
+    const segments: Array<{ name?: string; namespace?: string }> = [];
+    daemon.on('message', (m) => {
+      // Each datagram: a JSON header line, then the segment document.
+      const doc = m.toString('utf8').split('\n')[1];
+      if (doc) segments.push(JSON.parse(doc));
+    });
+    await new Promise<void>((r) => daemon.bind(0, '127.0.0.1', r));
+    try {
+      const answer = await invokePackaged(
+        join(artifact, 'handlers', 'afterAllowTestTraffic.js'),
+        { DeploymentId: world.startDeployment(), LifecycleEventHookExecutionId: 'traced' },
+        30_000,
+        {
+          ...world.awsEnv(),
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+          POWERTOOLS_TRACE_ENABLED: 'true',
+          // What Lambda sets for a function with active tracing.
+          LAMBDA_TASK_ROOT: artifact,
+          AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+          AWS_LAMBDA_FUNCTION_NAME: 'CodeDeployHook_sample-website-dev-AfterAllowTestTraffic',
+          _X_AMZN_TRACE_ID:
+            'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+          AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
+          AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+        },
+      );
+      expect(answer.status).toBe('Succeeded');
+      await new Promise((r) => setTimeout(r, 200));
+      const names = segments.map((x) => x.name);
+      expect(names).toEqual(expect.arrayContaining(['discovery', 'report', 'CodeDeploy']));
+      expect(segments.filter((x) => x.namespace === 'aws').length).toBeGreaterThan(2);
+    } finally {
+      daemon.close();
       await world.stop();
     }
   });

@@ -168,3 +168,22 @@ describe('environment checks at package time and cold start', () => {
     ).toBe(8_000);
   });
 });
+
+describe('stack parameters set from stage params', () => {
+  it('are refused at package time when CloudFormation would refuse them at deploy time', () => {
+    const { stackParameterProblems } = require('../../../src/packaging/stackParameters');
+    const parameters = {
+      CreateAlarms: { Default: 'yes', AllowedValues: ['true', 'false'] },
+      OperatorTopicArn: {
+        Default: 'arn:aws:sns:us-east-1:123:x',
+        AllowedPattern: 'arn:aws:sns:[a-z0-9-]+:[0-9]{12}:.+',
+      },
+      Fine: { Default: 'true', AllowedValues: ['true', 'false'] },
+    };
+    expect(stackParameterProblems(parameters)).toEqual([
+      'stack parameter CreateAlarms: "yes" is not one of "true", "false" (set by its stage param)',
+      'stack parameter OperatorTopicArn: "arn:aws:sns:us-east-1:123:x" does not match arn:aws:sns:[a-z0-9-]+:[0-9]{12}:.+ (set by its stage param)',
+    ]);
+    expect(stackParameterProblems({ T: { Default: '', AllowedPattern: '^(x)?$' } })).toEqual([]);
+  });
+});
