@@ -23,7 +23,10 @@ export default {
     'src/alarm/stopActiveDeployments.ts',
     'src/alarm/stopActiveEcsDeployments.ts',
   ],
-  // Log lines and error text are not verdicts: mutating them only measures the wording.
+  // Log lines are not verdicts: mutating them only measures the wording (stryker/ignoreLogLines.mjs).
+  // Reasons a verdict carries are mutated like any other code.
+  plugins: ['@stryker-mutator/*', './stryker/ignoreLogLines.mjs'],
+  ignorers: ['log-lines'],
   ignoreStatic: true,
   concurrency: 2,
   // A mutant that hangs a test is caught by this timeout (added to 1.5x the test's own time).

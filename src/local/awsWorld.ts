@@ -81,6 +81,8 @@ export interface SampleWorldOptions {
   readonly deploymentGroupName?: string;
   readonly cluster?: string;
   readonly service?: string;
+  readonly loadBalancerName?: string;
+  readonly targetGroupNames?: readonly [string, string];
   /** Image tags of blue (:41) and green (:42). */
   readonly blueTag?: string;
   readonly greenTag?: string;
@@ -108,15 +110,9 @@ export class LocalAwsWorld {
   public readonly blueRevisionArn: string;
   public readonly greenRevisionArn: string;
   public readonly serviceDeployments: WorldServiceDeployment[] = [];
-  /**
-   * The deployment's own CloudWatch alarms: the CodeDeploy group's alarm configuration and the
-   * ECS service's deployment alarms (enabled when not empty).
-   */
+  /** The deployment's own alarms: the group's alarm configuration, the service's (ECS). */
   public deploymentAlarmNames: string[] = [];
-  /**
-   * Service Connect blue/green (no load balancer rules): test traffic is chosen by a header,
-   * this custom one (testTrafficRules) or ECS's default.
-   */
+  /** Service Connect blue/green: test traffic by this header (testTrafficRules) or ECS's. */
   public serviceConnect: { header?: { name: string; value: string } } | undefined;
 
   public constructor(options: SampleWorldOptions) {
@@ -126,7 +122,7 @@ export class LocalAwsWorld {
     const service = options.service ?? 'sample-website';
     this.loadBalancerArn = arn(
       'elasticloadbalancing',
-      `loadbalancer/app/${family}-alb/0123456789abcdef`,
+      `loadbalancer/app/${options.loadBalancerName ?? `${family}-alb`}/0123456789abcdef`,
     );
     this.clusterArn = arn('ecs', `cluster/${cluster}`);
     this.serviceArn = arn('ecs', `service/${cluster}/${service}`);
@@ -135,8 +131,9 @@ export class LocalAwsWorld {
       name,
       targets: [{ id: '10.0.0.1', state: 'healthy' }],
     });
-    this.tg1 = tg(`${family}-tg-1`, '1111111111111111');
-    this.tg2 = tg(`${family}-tg-2`, '2222222222222222');
+    const [tg1, tg2] = options.targetGroupNames ?? [`${family}-tg-1`, `${family}-tg-2`];
+    this.tg1 = tg(tg1, '1111111111111111');
+    this.tg2 = tg(tg2, '2222222222222222');
     for (const t of [this.tg1, this.tg2]) this.targetGroups.set(t.arn, t);
     const td = (revision: number, tag: string): WorldTaskDefinition => ({
       arn: arn('ecs', `task-definition/${family}:${revision}`),

@@ -5,7 +5,7 @@
  * that. Routing a listener changes the proxy and what ELBv2 reports, together. Used by the
  * tests, the rehearsal and the bench.
  */
-import { LocalAwsWorld, WORLD_REGION } from './awsWorld';
+import { LocalAwsWorld, type SampleWorldOptions, WORLD_REGION } from './awsWorld';
 import { LocalCloudWatchEndpoint } from './cloudWatchEndpoint';
 import { LocalCodeDeployEndpoint } from './codeDeployEndpoint';
 import { LocalEcsEndpoint } from './ecsEndpoint';
@@ -16,6 +16,8 @@ import { SwitchableProxy } from './switchableProxy';
 export interface LoopbackDeploymentOptions {
   readonly blue?: Partial<SampleAppOptions>;
   readonly green?: Partial<SampleAppOptions>;
+  /** The world's names (cluster, service, groups…); the sample world's unless given. */
+  readonly names?: Omit<SampleWorldOptions, 'prodPort' | 'testPort'>;
 }
 
 export type Side = 'blue' | 'green';
@@ -42,7 +44,11 @@ export class LoopbackDeployment {
     const test = new SwitchableProxy('test :8080', blueTarget);
     await Promise.all([production.start(), test.start()]);
     const port = (p: SwitchableProxy) => Number(new URL(p.url).port);
-    const world = new LocalAwsWorld({ prodPort: port(production), testPort: port(test) });
+    const world = new LocalAwsWorld({
+      ...options.names,
+      prodPort: port(production),
+      testPort: port(test),
+    });
     const codeDeploy = new LocalCodeDeployEndpoint({ world });
     const elb = new LocalElbv2Endpoint(world);
     const ecs = new LocalEcsEndpoint(world);
