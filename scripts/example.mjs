@@ -126,7 +126,7 @@ const fail = (message) => {
 const deploy = () => {
   if (!values.vpc || !values.subnets)
     fail('give --vpc vpc-… and --subnets subnet-…,subnet-… (two public subnets)');
-  const { stage, controller, strategy } = values;
+  const { stage, controller } = values;
   let hookArn;
   let roleArn;
   if (controller === 'ECS') {

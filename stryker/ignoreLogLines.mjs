@@ -8,11 +8,16 @@ const LOG_METHODS = new Set(['info', 'warn', 'error', 'debug']);
 
 const isLogCall = (node) => {
   if (node?.type !== 'CallExpression') return false;
-  let callee = node.callee;
+  const callee = node.callee;
   // log[level](...) is a computed member whose object is the log.
   if (callee.type !== 'MemberExpression') return false;
   const obj = callee.object;
-  const name = obj.type === 'Identifier' ? obj.name : obj.type === 'MemberExpression' && obj.property.type === 'Identifier' ? obj.property.name : '';
+  const name =
+    obj.type === 'Identifier'
+      ? obj.name
+      : obj.type === 'MemberExpression' && obj.property.type === 'Identifier'
+        ? obj.property.name
+        : '';
   if (name === 'console') return true;
   if (!/^(log|baseLog|logger)$/.test(name)) return false;
   if (callee.computed) return true;

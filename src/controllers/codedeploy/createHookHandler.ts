@@ -3,11 +3,9 @@
  * a bad configuration is logged then and turned into a Failed report on every invocation,
  * because a function that crashes before reporting leaves the deployment hanging for an hour.
  *
- * Every path ends in a report before the deadline: the suite gets the remaining time minus a
- * safety margin, enforced by runWithDeadline; only a failed report is thrown (so Lambda's own
- * retry can try again), and a duplicate report is logged and accepted.
+ * Every path ends in a report before the deadline (runWithDeadline keeps a safety margin); only a
+ * failed report is thrown (Lambda retries), and a duplicate report is logged and accepted.
  */
-
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Context } from 'aws-lambda';
 import { createCodeDeployClient, createDiscoveryClients } from '../../aws/codeDeployClients';
