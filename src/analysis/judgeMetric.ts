@@ -1,0 +1,107 @@
+/**
+ * One metric's verdict, green against blue: pass, fail or inconclusive, with the numbers that
+ * made it. A fail needs both evidence (p below `alpha`) and an effect worth failing for (at least
+ * `minEffect`): a statistically significant 0.1 ms is not a regression. Too little traffic is
+ * inconclusive, never a pass: the caller waits for more, then applies the suite's rule.
+ */
+import { mannWhitneyGreater, twoProportionsGreater } from './statistics';
+
+export type MetricVerdict = 'pass' | 'fail' | 'inconclusive';
+
+export interface MetricJudgement {
+  readonly metric: string;
+  readonly verdict: MetricVerdict;
+  /** What an operator reads: both sides, the effect, the p-value, and why. */
+  readonly detail: string;
+  readonly pValue?: number;
+  readonly effect?: number;
+}
+
+export interface RateLimits {
+  /** Requests each side must have served before a verdict (else inconclusive). */
+  readonly minRequests: number;
+  /** Green's rate minus blue's that is worth failing for, as a fraction (0.01 = 1 point). */
+  readonly minEffect: number;
+  readonly alpha: number;
+}
+
+export interface Counts {
+  readonly errors: number;
+  readonly requests: number;
+}
+
+const pct = (r: number) => `${(100 * r).toFixed(2)} %`;
+const p = (v: number) => (v < 0.0001 ? v.toExponential(1) : v.toFixed(4));
+
+/** An error rate (errors over requests), judged with the two-proportion test. */
+export const judgeRate = (
+  metric: string,
+  green: Counts,
+  blue: Counts,
+  limits: RateLimits,
+): MetricJudgement => {
+  const sides = `green ${green.errors}/${green.requests}, blue ${blue.errors}/${blue.requests}`;
+  if (green.requests < limits.minRequests || blue.requests < limits.minRequests) {
+    return {
+      metric,
+      verdict: 'inconclusive',
+      detail: `too little traffic to judge: ${sides} requests seen, ${limits.minRequests} needed on each side`,
+    };
+  }
+  const t = twoProportionsGreater(green.errors, green.requests, blue.errors, blue.requests);
+  const effect = t.greenRate - t.blueRate;
+  const numbers = `green ${pct(t.greenRate)} (${green.errors}/${green.requests}) vs blue ${pct(t.blueRate)} (${blue.errors}/${blue.requests}), +${pct(Math.max(0, effect))}, p = ${p(t.pValue)}`;
+  const failed = t.pValue < limits.alpha && effect >= limits.minEffect;
+  return {
+    metric,
+    verdict: failed ? 'fail' : 'pass',
+    detail: failed
+      ? `${numbers}: green is worse (p < ${limits.alpha}, effect >= ${pct(limits.minEffect)})`
+      : `${numbers}: no regression worth failing for`,
+    pValue: t.pValue,
+    effect,
+  };
+};
+
+export interface SeriesLimits {
+  /** Complete minutes each side must have before a verdict (else inconclusive). */
+  readonly minPoints: number;
+  /** Green's typical increase over blue (Hodges-Lehmann shift) that is worth failing for. */
+  readonly minEffect: number;
+  readonly alpha: number;
+}
+
+/** A series where higher is worse (latency per minute), judged with Mann-Whitney U. */
+export const judgeSeries = (
+  metric: string,
+  green: readonly number[],
+  blue: readonly number[],
+  limits: SeriesLimits,
+): MetricJudgement => {
+  if (green.length < limits.minPoints || blue.length < limits.minPoints) {
+    return {
+      metric,
+      verdict: 'inconclusive',
+      detail: `too few complete minutes to judge: green ${green.length}, blue ${blue.length}, ${limits.minPoints} needed on each side`,
+    };
+  }
+  const t = mannWhitneyGreater(green, blue);
+  const median = (xs: readonly number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length / 2;
+    return s.length % 2
+      ? (s[Math.floor(m)] as number)
+      : ((s[m - 1] as number) + (s[m] as number)) / 2;
+  };
+  const numbers = `green median ${median(green)} vs blue ${median(blue)}, shift ${t.shift}, U = ${t.u}, p = ${p(t.pValue)} (${t.method})`;
+  const failed = t.pValue < limits.alpha && t.shift >= limits.minEffect;
+  return {
+    metric,
+    verdict: failed ? 'fail' : 'pass',
+    detail: failed
+      ? `${numbers}: green is worse (p < ${limits.alpha}, shift >= ${limits.minEffect})`
+      : `${numbers}: no regression worth failing for`,
+    pValue: t.pValue,
+    effect: t.shift,
+  };
+};
