@@ -2,11 +2,13 @@
  * A local endpoint that speaks CloudWatch's JSON 1.0 protocol as the SDK now sends it (POST /,
  * X-Amz-Target: GraniteServiceVersion20100801.<Operation>, x-amzn-query-mode: true; errors as
  * HTTP 400 {"__type", "message"} with the Query-compatible x-amzn-query-error: Code;Sender), for
- * DescribeAlarms over the local world's alarms. Records every request; faults can be injected.
- * Loopback only.
+ * DescribeAlarms over the local world's alarms and GetMetricData over its metrics (MetricStore:
+ * empty periods have no datapoint, recent ones arrive late). Records every request; faults can
+ * be injected. Loopback only.
  */
 import type http from 'node:http';
 import { LoopbackHttpServer, readJsonRpc } from './loopback';
+import { type Dimension, MetricStore } from './metricStore';
 
 const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
 
@@ -35,10 +37,15 @@ export interface CloudWatchFault {
 export class LocalCloudWatchEndpoint extends LoopbackHttpServer {
   public readonly requests: CloudWatchRequest[] = [];
   public readonly alarms = new Map<string, LocalAlarm>();
+  public readonly metrics: MetricStore;
   private readonly faults: CloudWatchFault[] = [];
 
-  public constructor(private readonly region = 'us-east-1') {
+  public constructor(
+    private readonly region = 'us-east-1',
+    now: () => number = Date.now,
+  ) {
     super();
+    this.metrics = new MetricStore(now);
   }
 
   public setAlarm(
@@ -59,14 +66,20 @@ export class LocalCloudWatchEndpoint extends LoopbackHttpServer {
       this.requests.push({ operation, body, headers: req.headers });
       const fault = this.faults.shift();
       if (fault) return this.error(res, fault);
-      if (operation !== 'DescribeAlarms') {
+      const answer =
+        operation === 'DescribeAlarms'
+          ? this.describeAlarms(body)
+          : operation === 'GetMetricData'
+            ? this.getMetricData(body)
+            : undefined;
+      if (!answer) {
         return this.error(res, {
           code: 'InvalidAction',
           message: `unknown operation ${operation}`,
         });
       }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify(this.describeAlarms(body)));
+      res.end(JSON.stringify(answer));
     });
   }
 
@@ -103,6 +116,55 @@ export class LocalCloudWatchEndpoint extends LoopbackHttpServer {
     return {
       MetricAlarms: matching.filter((a) => a.type === 'MetricAlarm').map(view),
       CompositeAlarms: matching.filter((a) => a.type === 'CompositeAlarm').map(view),
+    };
+  }
+
+  /**
+   * GetMetricData for MetricStat queries (no math expressions): timestamps in epoch seconds, as
+   * the JSON protocol carries them, newest first unless ScanBy says otherwise.
+   */
+  private getMetricData(body: Record<string, unknown>) {
+    type Query = {
+      Id: string;
+      ReturnData?: boolean;
+      MetricStat?: {
+        Metric: { Namespace: string; MetricName: string; Dimensions?: Dimension[] };
+        Period: number;
+        Stat: string;
+      };
+    };
+    const queries = (
+      Array.isArray(body.MetricDataQueries) ? body.MetricDataQueries : []
+    ) as Query[];
+    const start = Number(body.StartTime) * 1000;
+    const end = Number(body.EndTime) * 1000;
+    const ascending = body.ScanBy === 'TimestampAscending';
+    return {
+      MetricDataResults: queries
+        .filter((q) => q.ReturnData !== false && q.MetricStat)
+        .map((q) => {
+          const stat = q.MetricStat as NonNullable<Query['MetricStat']>;
+          const points = this.metrics.query(
+            {
+              namespace: stat.Metric.Namespace,
+              name: stat.Metric.MetricName,
+              dimensions: stat.Metric.Dimensions ?? [],
+            },
+            stat.Period,
+            stat.Stat,
+            start,
+            end,
+          );
+          if (!ascending) points.reverse();
+          return {
+            Id: q.Id,
+            Label: stat.Metric.MetricName,
+            Timestamps: points.map((p) => p.at / 1000),
+            Values: points.map((p) => p.value),
+            StatusCode: 'Complete',
+          };
+        }),
+      Messages: [],
     };
   }
 }

@@ -1,0 +1,93 @@
+/**
+ * The local CloudWatch endpoint's GetMetricData, read with the real SDK: what the canary judge
+ * will rely on, including the behaviours it could get wrong (an empty minute has no datapoint; a
+ * recent minute arrives late; throttling).
+ */
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { LocalCloudWatchEndpoint } from '../../../src/local/cloudWatchEndpoint';
+import { statistic } from '../../../src/local/metricStore';
+
+const MINUTE = 60_000;
+const T0 = Date.UTC(2026, 11, 5, 10, 0, 0);
+let now = T0;
+let endpoint: LocalCloudWatchEndpoint;
+let client: CloudWatchClient;
+
+const tg = (name: string) => ({
+  namespace: 'AWS/ApplicationELB',
+  name: 'RequestCount',
+  dimensions: [
+    { Name: 'TargetGroup', Value: `targetgroup/${name}/1111111111111111` },
+    { Name: 'LoadBalancer', Value: 'app/sample-website-alb/0123456789abcdef' },
+  ],
+});
+
+const read = (stat = 'Sum', extra: Record<string, unknown> = {}) =>
+  client.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(T0),
+      EndTime: new Date(T0 + 10 * MINUTE),
+      MetricDataQueries: [
+        {
+          Id: 'green',
+          MetricStat: {
+            Metric: {
+              Namespace: 'AWS/ApplicationELB',
+              MetricName: 'RequestCount',
+              // The order of dimensions does not matter to CloudWatch.
+              Dimensions: [...tg('sample-website-tg-2').dimensions].reverse(),
+            },
+            Period: 60,
+            Stat: stat,
+          },
+        },
+      ],
+      ...extra,
+    }),
+  );
+
+beforeAll(async () => {
+  endpoint = new LocalCloudWatchEndpoint('us-east-1', () => now);
+  await endpoint.start();
+  client = new CloudWatchClient({
+    endpoint: endpoint.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+});
+afterAll(() => endpoint.stop());
+
+it('sums each complete minute, newest first; an empty minute has no datapoint; late minutes are not there yet', async () => {
+  const green = tg('sample-website-tg-2');
+  for (const m of [0, 0, 0, 1, 3]) endpoint.metrics.record(green, 1, T0 + m * MINUTE + 1000);
+  endpoint.metrics.record(tg('sample-website-tg-1'), 50, T0 + 1000);
+  now = T0 + 4 * MINUTE + 30_000;
+  endpoint.metrics.lagMs = 90_000;
+  const answer = await read();
+  const [result] = answer.MetricDataResults ?? [];
+  // minute 3 ended 90 s ago only at 4:30: not visible; minute 2 had nothing: no datapoint
+  expect(result?.Timestamps?.map((t) => (t.getTime() - T0) / MINUTE)).toEqual([1, 0]);
+  expect(result?.Values).toEqual([1, 3]);
+  expect(result?.StatusCode).toBe('Complete');
+  now = T0 + 6 * MINUTE; // minute 3 ended at 4:00, visible from 5:30
+  const later = await read('Sum', { ScanBy: 'TimestampAscending' });
+  expect(later.MetricDataResults?.[0]?.Values).toEqual([3, 1, 1]);
+});
+
+it('answers percentiles by nearest rank', () => {
+  expect(statistic([5, 1, 4, 2, 3], 'p50')).toBe(3);
+  expect(
+    statistic(
+      [...Array(100).keys()].map((i) => i + 1),
+      'p99',
+    ),
+  ).toBe(99);
+  expect(statistic([], 'Sum')).toBeUndefined();
+  expect(() => statistic([1], 'IQM')).toThrow(RangeError);
+});
+
+it('throttling comes back as the SDK reports it', async () => {
+  endpoint.failNext({ code: 'Throttling', message: 'Rate exceeded' });
+  await expect(read()).rejects.toMatchObject({ name: 'Throttling' });
+});
