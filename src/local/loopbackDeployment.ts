@@ -5,6 +5,7 @@
  * that. Routing a listener changes the proxy and what ELBv2 reports, together. Used by the
  * tests, the rehearsal and the bench.
  */
+import { recordAlbMetrics } from './albMetrics';
 import { LocalAwsWorld, type SampleWorldOptions, WORLD_REGION } from './awsWorld';
 import { LocalCloudWatchEndpoint } from './cloudWatchEndpoint';
 import { LocalCodeDeployEndpoint } from './codeDeployEndpoint';
@@ -54,6 +55,9 @@ export class LoopbackDeployment {
     const ecs = new LocalEcsEndpoint(world);
     const cloudWatch = new LocalCloudWatchEndpoint(WORLD_REGION);
     await Promise.all([codeDeploy.start(), elb.start(), ecs.start(), cloudWatch.start()]);
+    recordAlbMetrics(world, cloudWatch.metrics, [production, test], (t) =>
+      t.url === blueApp.url ? world.tg1.arn : t.url === greenApp.url ? world.tg2.arn : undefined,
+    );
     return new LoopbackDeployment(
       world,
       codeDeploy,

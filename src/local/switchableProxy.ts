@@ -30,6 +30,10 @@ export class SwitchableProxy extends LoopbackHttpServer {
   private splitTo: ProxySplit | undefined;
   private byHeader: HeaderRoute | undefined;
   private count = 0;
+  /** Told of every request a target answered (the world turns them into the ALB's metrics). */
+  public onForwarded:
+    | ((target: ProxyTarget, status: number, latencyMs: number) => void)
+    | undefined;
 
   public constructor(
     public readonly name: string,
@@ -85,11 +89,14 @@ export class SwitchableProxy extends LoopbackHttpServer {
   }
 
   protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const target = new URL(req.url ?? '/', this.targetFor(req).url);
+    const chosen = this.targetFor(req);
+    const target = new URL(req.url ?? '/', chosen.url);
+    const started = performance.now();
     const upstream = http.request(
       target,
       { method: req.method, headers: { ...req.headers, host: target.host }, agent: this.agent },
       (answer) => {
+        this.onForwarded?.(chosen, answer.statusCode ?? 502, performance.now() - started);
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },

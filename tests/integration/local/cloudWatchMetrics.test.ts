@@ -91,3 +91,61 @@ it('throttling comes back as the SDK reports it', async () => {
   endpoint.failNext({ code: 'Throttling', message: 'Rate exceeded' });
   await expect(read()).rejects.toMatchObject({ name: 'Throttling' });
 });
+
+describe("the loopback ALB's metrics, from the requests its listeners forwarded", () => {
+  it('a canary step at 10 %: each target group counts its own requests and 5xx, read with GetMetricData', async () => {
+    const { LoopbackDeployment } = await import('../../../src/local/loopbackDeployment');
+    const { fullName } = await import('../../../src/local/albMetrics');
+    const world = await LoopbackDeployment.start();
+    try {
+      world.split('production', 10);
+      world.greenApp.setBehaviour('broken');
+      for (let i = 0; i < 50; i++) await fetch(`${world.production.url}/`);
+      const sdk = new CloudWatchClient({
+        endpoint: world.cloudWatch.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+      const dims = (tgArn: string) => [
+        { Name: 'TargetGroup', Value: fullName(tgArn, 'targetgroup') },
+        { Name: 'LoadBalancer', Value: fullName(world.world.loadBalancerArn, 'loadbalancer') },
+      ];
+      const q = (id: string, name: string, tgArn: string) => ({
+        Id: id,
+        MetricStat: {
+          Metric: { Namespace: 'AWS/ApplicationELB', MetricName: name, Dimensions: dims(tgArn) },
+          Period: 60,
+          Stat: 'Sum',
+        },
+      });
+      // The current minute is still open: look once it is complete (lag 0 here).
+      world.cloudWatch.metrics.lagMs = -60_000;
+      const answer = await sdk.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(Date.now() - 5 * MINUTE),
+          EndTime: new Date(Date.now() + MINUTE),
+          MetricDataQueries: [
+            q('blue', 'RequestCount', world.world.tg1.arn),
+            q('green', 'RequestCount', world.world.tg2.arn),
+            q('green5xx', 'HTTPCode_Target_5XX_Count', world.world.tg2.arn),
+            q('blue5xx', 'HTTPCode_Target_5XX_Count', world.world.tg1.arn),
+          ],
+        }),
+      );
+      const sum = (id: string) =>
+        (answer.MetricDataResults?.find((r) => r.Id === id)?.Values ?? []).reduce(
+          (a, b) => a + b,
+          0,
+        );
+      expect(dims(world.world.tg2.arn)[0]?.Value).toBe(
+        'targetgroup/sample-website-tg-2/2222222222222222',
+      );
+      expect([sum('blue'), sum('green')]).toEqual([45, 5]);
+      expect(sum('green5xx')).toBe(5);
+      // blue answered no 5xx: no datapoint at all, not a zero
+      expect(answer.MetricDataResults?.find((r) => r.Id === 'blue5xx')?.Values).toEqual([]);
+    } finally {
+      await world.stop();
+    }
+  });
+});

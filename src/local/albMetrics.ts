@@ -1,0 +1,39 @@
+/**
+ * The load balancer's own metrics, from the requests the local listeners actually forwarded:
+ * per target group `RequestCount`, `HTTPCode_Target_5XX_Count` (only when a 5xx happened, as the
+ * ALB reports nothing for a minute without one) and `TargetResponseTime` in seconds, with the
+ * dimensions CloudWatch uses. Every listener counts, the test listener too, as on a real ALB.
+ */
+import type { LocalAwsWorld } from './awsWorld';
+import type { MetricStore } from './metricStore';
+import type { ProxyTarget, SwitchableProxy } from './switchableProxy';
+
+/** `arn:…:loadbalancer/app/<name>/<id>` → `app/<name>/<id>` (the metrics' dimension value). */
+export const fullName = (arn: string, kind: 'loadbalancer' | 'targetgroup'): string =>
+  kind === 'loadbalancer'
+    ? (arn.split(':loadbalancer/')[1] ?? arn)
+    : `targetgroup/${arn.split(':targetgroup/')[1] ?? arn}`;
+
+export const recordAlbMetrics = (
+  world: LocalAwsWorld,
+  store: MetricStore,
+  listeners: readonly SwitchableProxy[],
+  /** Which app URL serves which target group. */
+  targetGroupOf: (target: ProxyTarget) => string | undefined,
+): void => {
+  const lb = fullName(world.loadBalancerArn, 'loadbalancer');
+  for (const listener of listeners) {
+    listener.onForwarded = (target, status, latencyMs) => {
+      const tgArn = targetGroupOf(target);
+      if (!tgArn) return;
+      const dimensions = [
+        { Name: 'TargetGroup', Value: fullName(tgArn, 'targetgroup') },
+        { Name: 'LoadBalancer', Value: lb },
+      ];
+      const metric = (name: string) => ({ namespace: 'AWS/ApplicationELB', name, dimensions });
+      store.record(metric('RequestCount'), 1);
+      if (status >= 500) store.record(metric('HTTPCode_Target_5XX_Count'), 1);
+      store.record(metric('TargetResponseTime'), latencyMs / 1000);
+    };
+  }
+};
