@@ -1,0 +1,92 @@
+/**
+ * What the ECS hook reads of the service deployment (SDK mocked): a service's first deployment,
+ * the deployment's alarms, and the deployed task definition's tags (the skip marker).
+ */
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+} from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createServiceDeploymentReads } from '../../../../src/controllers/ecs/serviceDeployment';
+
+const ecs = mockClient(ECSClient);
+afterEach(() => ecs.reset());
+const reads = () => createServiceDeploymentReads({ ecs: new ECSClient({ region: 'us-east-1' }) });
+const signal = new AbortController().signal;
+const ARN = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/c/s/abc';
+
+describe('isServiceCreation', () => {
+  it.each([
+    [{ serviceDeployments: [{ sourceServiceRevisions: [] }] }, true],
+    [{ serviceDeployments: [{}] }, true],
+    [{ serviceDeployments: [{ sourceServiceRevisions: [{ arn: 'r1' }] }] }, false],
+  ])('%j -> %s', async (answer, expected) => {
+    ecs.on(DescribeServiceDeploymentsCommand).resolves(answer as never);
+    expect(await reads().isServiceCreation(ARN, signal)).toBe(expected);
+    expect(ecs.commandCalls(DescribeServiceDeploymentsCommand)[0]?.args[0].input).toEqual({
+      serviceDeploymentArns: [ARN],
+    });
+  });
+
+  it('a deployment ECS does not know is a creation only if it says so: an empty answer counts as one', async () => {
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({});
+    expect(await reads().isServiceCreation(ARN, signal)).toBe(true);
+  });
+
+  it('a failed read names the action and what was read', async () => {
+    ecs
+      .on(DescribeServiceDeploymentsCommand)
+      .rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+    await expect(reads().isServiceCreation(ARN, signal)).rejects.toThrow(
+      /ecs:DescribeServiceDeployments.*the service deployment/,
+    );
+  });
+});
+
+describe('alarmNames', () => {
+  it.each([
+    [{ alarms: { status: 'ENABLED', alarmNames: ['a', 'b'] } }, ['a', 'b']],
+    [{ alarms: { status: 'DISABLED', alarmNames: ['a'] } }, []],
+    [{ alarms: { status: 'ENABLED' } }, []],
+    [{}, []],
+  ])('%j -> %j', async (deployment, expected) => {
+    ecs
+      .on(DescribeServiceDeploymentsCommand)
+      .resolves({ serviceDeployments: [deployment as never] });
+    expect(await reads().alarmNames(ARN, signal)).toEqual(expected);
+  });
+
+  it('no deployment in the answer: no alarms', async () => {
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [] });
+    expect(await reads().alarmNames(ARN, signal)).toEqual([]);
+  });
+});
+
+describe('taskDefinitionTags', () => {
+  it("reads the revision's task definition with its tags, keys and values", async () => {
+    ecs
+      .on(DescribeServiceRevisionsCommand)
+      .resolves({ serviceRevisions: [{ taskDefinition: 'arn:td:42' }] });
+    ecs
+      .on(DescribeTaskDefinitionCommand)
+      .resolves({ tags: [{ key: 'note', value: 'skip smoke' }, { key: 'k' }] });
+    expect(await reads().taskDefinitionTags('rev', signal)).toEqual([
+      'note',
+      'skip smoke',
+      'k',
+      '',
+    ]);
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]?.args[0].input).toEqual({
+      taskDefinition: 'arn:td:42',
+      include: ['TAGS'],
+    });
+  });
+
+  it('a revision without a task definition has no tags, and nothing else is read', async () => {
+    ecs.on(DescribeServiceRevisionsCommand).resolves({ serviceRevisions: [] });
+    expect(await reads().taskDefinitionTags('rev', signal)).toEqual([]);
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(0);
+  });
+});
