@@ -74,7 +74,7 @@ const LAMBDA_MAX_MS = 900_000;
  * Older, it belongs to something else and the step starts over; a readiness state past its
  * budget but within this is judged (FAILED), never restarted.
  */
-const maxStateAgeMs = (suite: Suite, event: EcsHookEvent): number =>
+export const maxStateAgeMs = (suite: Suite, event: EcsHookEvent): number =>
   suite.ecs.overallBudgetMs +
   (watchForHook(suite, event.lifecycleStage)?.windowMs ?? 0) +
   2 * (Math.max(suite.ecs.callBackDelaySeconds, suite.ecs.watchCallBackDelaySeconds) * 1000) +
