@@ -18,6 +18,13 @@ export const failed = (reason: string): EcsHookResponse => ({
   hookDetails: { reason },
 });
 
-/** The verdict, as ECS takes it: the adapter translates, it never decides. */
-export const answerOf = (verdict: Verdict): EcsHookResponse =>
-  verdict.status === 'Succeeded' ? { hookStatus: 'SUCCEEDED' } : failed(verdict.reason);
+/**
+ * The verdict, as ECS takes it: the adapter translates, it never decides. A pass by exemption
+ * (no check ran) says so where the operator looks, with the rule's name.
+ */
+export const answerOf = (verdict: Verdict): EcsHookResponse => {
+  if (verdict.status !== 'Succeeded') return failed(verdict.reason);
+  return verdict.exemption
+    ? { hookStatus: 'SUCCEEDED', hookDetails: { reason: verdict.reason } }
+    : { hookStatus: 'SUCCEEDED' };
+};

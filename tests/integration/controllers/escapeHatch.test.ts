@@ -113,7 +113,13 @@ describe("ECS: a tag of the deployed task definition carries the marker (tags ca
     expect(requests).toBeGreaterThan(0);
     world.world.green.tags = { 'release-note': 'skip smoke: INC-1234' };
     const tagged = await invoke(event('POST_TEST_TRAFFIC_SHIFT'));
-    expect(tagged.hookStatus).toBe('SUCCEEDED');
+    expect(tagged).toEqual({
+      hookStatus: 'SUCCEEDED',
+      hookDetails: {
+        reason:
+          'operator skip marker: a tag of the task definition being deployed contains the suite\'s skip marker "skip smoke"',
+      },
+    });
     expect(world.greenApp.paths.length).toBe(requests);
     expect(verdicts.map((v) => [v.outcome, v.measure.skipped])).toEqual([
       ['FAILED', false],

@@ -223,7 +223,10 @@ describe('ECS lifecycle hook', () => {
       [world.world.blueRevisionArn]: 100,
       [world.world.greenRevisionArn]: 0,
     } as never;
-    expect(await invoke(e)).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(await invoke(e)).toEqual({
+      hookStatus: 'SUCCEEDED',
+      hookDetails: { reason: "rollback re-invocation: green's weight is 0" },
+    });
     expect(world.greenApp.paths).toEqual([]);
     expect(world.ecs.requests).toEqual([]);
   });
@@ -258,7 +261,10 @@ describe('ECS lifecycle hook', () => {
         targetServiceRevisionArn: world.world.greenRevisionArn,
       },
     });
-    expect(response).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(response).toEqual({
+      hookStatus: 'SUCCEEDED',
+      hookDetails: { reason: 'skipOnServiceCreation: the first deployment of a new service' },
+    });
     expect(world.ecs.requests.map((r) => r.operation)).toEqual(['DescribeServiceDeployments']);
   });
 
@@ -312,7 +318,10 @@ describe('ECS lifecycle hook', () => {
         productionTrafficWeights: { green: 0, blue: 100 },
       },
     };
-    expect(await broken(rollback, contextWithDeadline(5_000))).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(await broken(rollback, contextWithDeadline(5_000))).toEqual({
+      hookStatus: 'SUCCEEDED',
+      hookDetails: { reason: "rollback re-invocation: green's weight is 0" },
+    });
   });
 
   it('a configuration error and a crash answer FAILED too', async () => {

@@ -3,12 +3,13 @@ import { answerOf, failed } from '../../../../src/controllers/ecs/hookResponse';
 import { decide, exempt, notJudged } from '../../../../src/engine/verdict';
 
 describe('answerOf', () => {
-  it('SUCCEEDED only for a Succeeded verdict, with no hookDetails', () => {
+  it('SUCCEEDED only for a Succeeded verdict: on evidence with no hookDetails, by exemption with its rule', () => {
     expect(answerOf(decide(['a'], [{ name: 'a', passed: true }]))).toEqual({
       hookStatus: 'SUCCEEDED',
     });
     expect(answerOf(exempt('rollback re-invocation', 'weight 0'))).toEqual({
       hookStatus: 'SUCCEEDED',
+      hookDetails: { reason: 'rollback re-invocation: weight 0' },
     });
   });
 
