@@ -48,7 +48,7 @@ it('a bad configuration: the handler is built all the same, and every answer is 
   );
   expect(response.hookStatus).toBe('FAILED');
   expect(String(response.hookDetails?.reason)).toMatch(
-    /^Invalid configuration, fix it and redeploy\. [^]*TEST_LISTENER_URL must be an http/,
+    /^Invalid configuration, fix it and redeploy\. [\s\S]*TEST_LISTENER_URL must be an http/,
   );
 });
 
