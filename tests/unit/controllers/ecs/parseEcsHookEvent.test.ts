@@ -38,3 +38,14 @@ describe('parseEcsHookEvent', () => {
     }
   });
 });
+
+it('lists every problem, one after the other, and says where the event should come from', () => {
+  const parsed = parseEcsHookEvent({ lifecycleStage: 42 });
+  expect(parsed.ok).toBe(false);
+  if (!parsed.ok) {
+    expect(parsed.reason.split('; ').length).toBeGreaterThan(1);
+    expect(parsed.reason).toMatch(
+      /\. Is this function invoked by an ECS service's deploymentConfiguration/,
+    );
+  }
+});

@@ -84,6 +84,30 @@ describe('taskDefinitionTags', () => {
     });
   });
 
+  it('a failed read names the action and what was read', async () => {
+    ecs
+      .on(DescribeServiceRevisionsCommand)
+      .rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+    await expect(reads().taskDefinitionTags('rev', signal)).rejects.toThrow(
+      /ecs:DescribeServiceRevisions.*the revision/,
+    );
+    ecs.reset();
+    ecs
+      .on(DescribeServiceRevisionsCommand)
+      .resolves({ serviceRevisions: [{ taskDefinition: 'td' }] });
+    ecs
+      .on(DescribeTaskDefinitionCommand)
+      .rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+    await expect(reads().taskDefinitionTags('rev', signal)).rejects.toThrow(
+      /ecs:DescribeTaskDefinition.*"\*"/,
+    );
+  });
+
+  it('an answer with no revisions at all has no tags', async () => {
+    ecs.on(DescribeServiceRevisionsCommand).resolves({});
+    expect(await reads().taskDefinitionTags('rev', signal)).toEqual([]);
+  });
+
   it('a revision without a task definition has no tags, and nothing else is read', async () => {
     ecs.on(DescribeServiceRevisionsCommand).resolves({ serviceRevisions: [] });
     expect(await reads().taskDefinitionTags('rev', signal)).toEqual([]);
