@@ -24,6 +24,13 @@ describe('parseHookEvent', () => {
     expect(() => parseHookEvent(event)).toThrow(/LifecycleEventHookExecutionId is missing/);
   });
 
+  it('says which keys the event had instead, so a wrongly wired invoker shows itself', () => {
+    expect(() => parseHookEvent({ DeploymentId: 'd-1', detail: {} })).toThrow(
+      'LifecycleEventHookExecutionId is missing or empty in the hook event (got keys: DeploymentId, detail); without it no status can be reported. Is this function invoked by CodeDeploy through appspec.yaml Hooks?',
+    );
+    expect(() => parseHookEvent(null)).toThrow('(got keys: none)');
+  });
+
   it('names a missing DeploymentId but keeps the execution id so Failed can be reported', () => {
     expect(parseHookEvent({ LifecycleEventHookExecutionId: 'x' })).toEqual({
       executionId: 'x',

@@ -1,0 +1,87 @@
+/**
+ * A CodeDeploy hook's cold-start configuration: every problem at once, and when the deployment
+ * must be read. Skipping discovery is the only way a hook judges without proving where green
+ * is, so each reason to read it is tested on its own.
+ */
+import {
+  loadConfiguration,
+  needsDiscovery,
+} from '../../../../src/controllers/codedeploy/hookConfiguration';
+import type { SuiteInput } from '../../../../src/suite/schema';
+import { suiteOf, type TestSuiteInput } from '../../../helpers/suites';
+
+const URL = 'http://127.0.0.1:8080';
+const base: Partial<SuiteInput> = { checks: [{ name: 'home', path: '/' }] };
+/** needsDiscovery on a configuration that must load: a broken one never needs discovery. */
+const needs = (
+  suite: Partial<SuiteInput>,
+  env: Record<string, string>,
+  hook: Parameters<typeof needsDiscovery>[1] = 'AfterAllowTestTraffic',
+) => {
+  const loaded = loadConfiguration(() => suiteOf({ ...base, ...suite } as TestSuiteInput), env);
+  if (!loaded.ok) throw new Error(loaded.error);
+  return needsDiscovery(loaded, hook);
+};
+
+describe('loadConfiguration', () => {
+  it('lists the settings problem and the suite problem together', () => {
+    const loaded = loadConfiguration(
+      () => {
+        throw new Error('suite: checks is empty');
+      },
+      { TEST_LISTENER_URL: 'ftp://x' },
+    );
+    expect(loaded.ok).toBe(false);
+    if (loaded.ok) return;
+    expect(loaded.error).toMatch(
+      /^Invalid configuration, fix it and redeploy\. .*TEST_LISTENER_URL/s,
+    );
+    expect(loaded.error.split('\n').at(-1)).toBe('suite: checks is empty');
+  });
+});
+
+describe('needsDiscovery', () => {
+  it('is skipped only with a URL, no proof, no facts and nothing needing production', () => {
+    expect(needs({}, { TEST_LISTENER_URL: URL, ROUTING_PROOF: 'false' })).toBe(false);
+  });
+
+  it('is needed without a URL, or with the proof on', () => {
+    expect(needs({}, { ROUTING_PROOF: 'false' })).toBe(true);
+    expect(needs({}, { TEST_LISTENER_URL: URL, ROUTING_PROOF: 'true' })).toBe(true);
+  });
+
+  it('is needed when any check expects a fact of the deployment, in any expectation', () => {
+    const env = { TEST_LISTENER_URL: URL, ROUTING_PROOF: 'false' };
+    const withFact = {
+      checks: [
+        { name: 'home', path: '/' },
+        { name: 'v', path: '/v', expect: { bodyContains: ['{{container.web.imageTag}}'] } },
+      ],
+    };
+    expect(needs(withFact, env)).toBe(true);
+    // braces without a template are text, not facts
+    const noFact = { checks: [{ name: 'v', path: '/v', expect: { bodyContains: ['{ok}', 'x'] } }] };
+    expect(needs(noFact, env)).toBe(false);
+  });
+
+  it('is needed for a comparison or the watch unless the production URL is a param', () => {
+    const suite = {
+      compare: [{ name: 'vs blue', paths: ['/'], durationMs: 4_000 }],
+      hooks: { AfterAllowTestTraffic: ['home', 'vs blue'] },
+    } as Partial<SuiteInput>;
+    const env = { TEST_LISTENER_URL: URL, ROUTING_PROOF: 'false' };
+    expect(needs(suite, env)).toBe(true);
+    expect(needs(suite, { ...env, PRODUCTION_LISTENER_URL: URL })).toBe(false);
+    const watch = { watch: { paths: ['/'], windowMs: 2_000, alarmIntervalMs: 1_000 } };
+    expect(needs(watch, env, 'AfterAllowTraffic')).toBe(true);
+    expect(needs(watch, env, 'AfterAllowTestTraffic')).toBe(false);
+    expect(needs(watch, { ...env, PRODUCTION_LISTENER_URL: URL }, 'AfterAllowTraffic')).toBe(false);
+  });
+
+  it('is always needed with a service map, and never with a broken configuration', () => {
+    const env = { TEST_LISTENER_URL: URL, ROUTING_PROOF: 'false' };
+    const mapped = loadConfiguration(() => ({ source: 'config/services.yaml', services: [] }), env);
+    expect(needsDiscovery(mapped, 'AfterAllowTestTraffic')).toBe(true);
+    expect(needsDiscovery({ ok: false, error: 'x' }, 'AfterAllowTestTraffic')).toBe(false);
+  });
+});
