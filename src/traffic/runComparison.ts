@@ -69,7 +69,12 @@ export const shapeDifference = (green: unknown, blue: unknown, at = '$'): string
   return undefined;
 };
 
-const judge = (check: CompareCheck, c: ComparisonStats, shapeDiff?: string): string | undefined => {
+/** Why green loses to blue (the first limit it breaks), or undefined when it holds up. */
+export const judgeComparison = (
+  check: CompareCheck,
+  c: ComparisonStats,
+  shapeDiff?: string,
+): string | undefined => {
   const e = check.expect;
   for (const [side, stats] of [
     ['green', c.green],
@@ -166,6 +171,6 @@ export const runComparison = async (
     () => `time budget ran out after ${stats.green.samples} of ${planned} samples per side`,
   );
   if (cut) return { ...result, ...cut };
-  const unmet = judge(check, stats, shapeDiff);
+  const unmet = judgeComparison(check, stats, shapeDiff);
   return unmet ? { ...result, passed: false, reason: unmet } : { ...result, passed: true };
 };

@@ -140,7 +140,8 @@ export const runProductionWatch = async (
   const recent = [...start.recent];
   let consecutive = start.consecutive;
   let failure: string | undefined;
-  let last = '';
+  // What the last failed request got; a failure carried in `progress` happened in an earlier slice.
+  let last = 'in an earlier slice';
   const sliceStarted = performance.now();
   const sampled = new AbortController();
   const alarmCheck =

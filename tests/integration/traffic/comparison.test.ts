@@ -13,7 +13,12 @@ import { suiteOf } from '../../helpers/suites';
 
 type Compare = NonNullable<SuiteInput['compare']>[number];
 
-const compare = (green: string, blue: string | undefined, check: Partial<Compare> = {}) =>
+const compare = (
+  green: string,
+  blue: string | undefined,
+  check: Partial<Compare> = {},
+  budgetMs = 20_000,
+) =>
   runSmokeSuite({
     suite: suiteOf({
       checks: [{ name: 'home', path: '/' }],
@@ -24,7 +29,7 @@ const compare = (green: string, blue: string | undefined, check: Partial<Compare
     hook: 'AfterAllowTestTraffic',
     baseUrl: green,
     ...(blue && { productionUrl: blue }),
-    budget: AbortSignal.timeout(20_000),
+    budget: AbortSignal.timeout(budgetMs),
   });
 
 describe('comparison checks', () => {
@@ -40,6 +45,9 @@ describe('comparison checks', () => {
     expect(c?.blue.samples).toBe(20);
     // green also answered the regular check first
     expect(green.paths.slice(1)).toEqual(blue.paths);
+    // the time both sides were measured over: the paced 4 s, not a burst or a clock mix-up
+    expect(c?.green.durationMs).toBeGreaterThanOrEqual(3_500);
+    expect(c?.green.durationMs).toBeLessThan(10_000);
   });
 
   it('fails a green 3x slower than blue at p95, with both sides and the ratio', async () => {
@@ -92,6 +100,23 @@ describe('comparison checks', () => {
     expect(result.reason).toBe(
       'check "green vs blue" failed: JSON shape differs from blue\'s: /.items[0].id: string in green, number in blue',
     );
+  });
+
+  it('without jsonShape, answers of another shape are not judged', async () => {
+    const green = await serve((_req, res) => res.end(JSON.stringify({ id: '1' })));
+    const blue = await serve((_req, res) => res.end(JSON.stringify({ id: 7, more: true })));
+    const result = await compare(green.url, blue.url);
+    expect(result.reason).toBeUndefined();
+  });
+
+  it('a comparison the time budget cuts short fails, counting the samples per side', async () => {
+    const [green, blue] = await Promise.all([startApp(), startApp()]);
+    const result = await compare(green.url, blue.url, {}, 1_500);
+    expect(result.verdict).toBe('Failed');
+    expect(result.reason).toMatch(
+      /^check "green vs blue" failed: time budget ran out after \d+ of 20 samples per side/,
+    );
+    expect(result.checks.at(-1)?.comparison?.green.samples).toBeLessThan(20);
   });
 
   it('names what is missing when there is no production URL', async () => {

@@ -140,8 +140,11 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
       recent: [true, false, false],
     };
     const outcome = await sliceOf(app.url, { progress }, { windowMs: 60_000 });
-    expect(outcome.result.reason).toMatch(/^production watch: 3 failures in a row/);
+    expect(outcome.result.reason).toMatch(
+      /^production watch: 3 failures in a row \(last: status 500\), 0\.\d s into the window$/,
+    );
     expect(outcome.result.attempts).toBe(1);
+    expect(outcome.windowOver).toBe(true);
     expect(outcome.progress).toMatchObject({ samples: 13, errors: 3, consecutive: 3 });
   });
 
@@ -157,6 +160,92 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
     // 5 of the last 10 failed: 50 % > 25 %, on the first request of the slice.
     expect(outcome.result.reason).toMatch(/error rate 50\.0 % over the last 10 requests/);
     expect(outcome.result.attempts).toBe(1);
+  });
+
+  it('counts failures, not successes, over the sliding window: a good answer can trip it', async () => {
+    const app = await startApp();
+    // 3 failures in the last 9, carried; one good answer makes 3 of 10: 30 % > 25 %
+    const recent = [false, true, false, true, false, true, true, true, true];
+    const progress = { ...newWatchProgress(Date.now()), samples: 9, errors: 3, recent };
+    const outcome = await sliceOf(
+      app.url,
+      { progress },
+      { windowMs: 60_000, expect: { maxConsecutiveFailures: 5, slidingWindow: 10 } },
+    );
+    expect(outcome.result.reason).toMatch(
+      /^production watch: error rate 30\.0 % over the last 10 requests \(last: in an earlier slice\), 0\.\d s into the window$/,
+    );
+  });
+
+  it('a slice the time budget cuts short fails, counts only what was watched, and records no error', async () => {
+    const app = await startApp({ latencyMs: 300 });
+    const suite = suiteOf({
+      checks: [{ name: 'home', path: '/' }],
+      watch: { paths: ['/'], ratePerSecond: 5, windowMs: 3_000 },
+    });
+    const outcome = await runWatchSlice({
+      suite,
+      watch: suite.watch as NonNullable<typeof suite.watch>,
+      productionUrl: app.url,
+      budget: AbortSignal.timeout(700),
+      slice: {},
+    });
+    expect(outcome.windowOver).toBe(true);
+    expect(outcome.result.passed).toBe(false);
+    expect(outcome.result.reason).toMatch(
+      /^production watch: the time budget ran out \d+ requests into a 3 s window;/,
+    );
+    // requests cut in flight are not green's errors
+    expect(outcome.progress).toMatchObject({ errors: 0, consecutive: 0 });
+    expect(outcome.progress.recent.every(Boolean)).toBe(true);
+    expect(outcome.progress.coveredMs).toBeGreaterThanOrEqual(600);
+    expect(outcome.progress.coveredMs).toBeLessThan(1_500);
+    expect(outcome.result.sample?.durationMs).toBeLessThan(1_500);
+  });
+
+  it('alarms to watch with nothing to read them fail the watch at once, never skip them', async () => {
+    const app = await startApp();
+    const suite = suiteOf({
+      checks: [{ name: 'home', path: '/' }],
+      watch: { paths: ['/'], windowMs: 3_000, alarms: ['latency'] },
+    });
+    const outcome = await runWatchSlice({
+      suite,
+      watch: suite.watch as NonNullable<typeof suite.watch>,
+      productionUrl: app.url,
+      budget: AbortSignal.timeout(10_000),
+      slice: { progress: { ...newWatchProgress(Date.now()), coveredMs: 3_000 } },
+    });
+    expect(outcome).toMatchObject({
+      windowOver: true,
+      result: { passed: false, attempts: 0, reason: 'production watch: no alarm reader' },
+    });
+    expect(app.paths).toEqual([]);
+  });
+
+  it('a failed final look is not cleared by quiet alarms; they are then not read', async () => {
+    const app = await startApp({ behaviour: 'broken' });
+    let reads = 0;
+    const suite = suiteOf({
+      checks: [{ name: 'home', path: '/' }],
+      watch: { paths: ['/'], windowMs: 3_000, alarms: ['latency'] },
+    });
+    const outcome = await runWatchSlice({
+      suite,
+      watch: suite.watch as NonNullable<typeof suite.watch>,
+      productionUrl: app.url,
+      budget: AbortSignal.timeout(10_000),
+      readAlarms: async () => {
+        reads++;
+        return { firing: [], missing: [] };
+      },
+      slice: { progress: { ...newWatchProgress(Date.now()), coveredMs: 3_000 } },
+    });
+    expect(outcome.result.reason).toBe(
+      "production watch: the final look at the window's end failed (status 500)",
+    );
+    expect(outcome.windowOver).toBe(true);
+    expect(reads).toBe(0);
   });
 
   it('a window whose wall clock ran out but that nobody watched is watched in full', async () => {

@@ -35,6 +35,10 @@ describe('sampled-traffic checks', () => {
     const sample = result.checks.at(-1)?.sample;
     expect(sample).toMatchObject({ planned: 50, samples: 50, errors: 0, errorRate: 0 });
     expect(sample?.p95Ms).toBeGreaterThanOrEqual(20);
+    // the check's latency is the median; the duration is the paced second
+    expect(result.checks.at(-1)?.latencyMs).toBe(sample?.p50Ms);
+    expect(sample?.durationMs).toBeGreaterThanOrEqual(950);
+    expect(sample?.durationMs).toBeLessThan(5_000);
     expect(elapsed).toBeGreaterThanOrEqual(950); // paced, not a burst
     expect(app.maxInFlight).toBeLessThanOrEqual(2);
     expect(app.paths.filter((p) => p === '/health')).toHaveLength(25); // paths cycle
@@ -80,6 +84,23 @@ describe('sampled-traffic checks', () => {
     );
     expect(result.reason).toMatch(
       /^check "long" failed: time budget ran out after \d+ of 600 samples \(errors 0, p95 \d+ ms\)$/,
+    );
+  });
+
+  it('a budget spent before any answer says so, with no percentile to give', async () => {
+    const pending: NodeJS.Timeout[] = [];
+    const server = await serve((req, res) => {
+      if (req.url === '/') res.end('ok');
+      else pending.push(setTimeout(() => res.end('late'), 3_000));
+    });
+    const result = await run(
+      server.url,
+      { name: 'long', paths: ['/slow'], ratePerSecond: 10, durationMs: 60_000 },
+      800,
+    );
+    for (const t of pending) clearTimeout(t);
+    expect(result.reason).toBe(
+      'check "long" failed: time budget ran out after 0 of 600 samples (errors 0)',
     );
   });
 

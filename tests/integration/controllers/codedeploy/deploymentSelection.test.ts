@@ -9,6 +9,8 @@ import { MIN_HOOK_SAFETY_MARGIN_MS } from '../../../../src/config/env';
 import { createHookHandler } from '../../../../src/controllers/codedeploy/createHookHandler';
 import type { HookCatalog } from '../../../../src/controllers/codedeploy/hookCatalog';
 import { LoopbackDeployment } from '../../../../src/local/loopbackDeployment';
+import { closedPortUrl } from '../../../../src/local/sampleApp';
+import type { Meter, VerdictMetric } from '../../../../src/logging/metrics';
 import type { Suite } from '../../../../src/suite/schema';
 import { captureLog, contextWithDeadline } from '../../../helpers/lambda';
 import { suiteOf } from '../../../helpers/suites';
@@ -66,9 +68,41 @@ const mapWith = (others: Suite, ours: Suite): HookCatalog => {
 
 describe("a service map judges with the deployment's own group's suite", () => {
   it("passes on its group's passing suite while another group's suite would fail", async () => {
-    const { result } = await run(() => mapWith(fails(), passes()));
+    const verdicts: VerdictMetric[] = [];
+    const meter: Meter = { verdict: (v) => verdicts.push(v), alarmDecisions: () => {} };
+    const { result } = await run(() => mapWith(fails(), passes()), {}, { meter });
     expect(result.status).toBe('Succeeded');
+    expect(result.suite?.checks.map((c) => c.name)).toEqual(['home']);
     expect(world.greenApp.paths).not.toContain('/missing-page');
+    // one metric, timed in both phases
+    expect(verdicts.map((v) => [v.controller, v.step, v.outcome])).toEqual([
+      ['CodeDeploy', 'AfterAllowTestTraffic', 'Succeeded'],
+    ]);
+    expect([...(verdicts[0]?.measure.phaseMs.keys() ?? [])].sort()).toEqual(['Discovery', 'Suite']);
+  });
+
+  it("tests at the map entry's own URL when it has one", async () => {
+    const g = world.world.group;
+    const closed = await closedPortUrl();
+    const { result } = await run(
+      () => ({
+        source: 'config/services.yaml',
+        services: [
+          {
+            applicationName: g.applicationName,
+            deploymentGroupName: g.deploymentGroupName,
+            cluster: g.cluster,
+            service: g.service,
+            testListenerUrl: closed,
+            suite: passes(),
+          },
+        ],
+      }),
+      { ROUTING_PROOF: 'false' },
+    );
+    expect(result.status).toBe('Failed');
+    expect(result.reason).toMatch(/^check "home" failed: connection refused/);
+    expect(world.greenApp.paths).toEqual([]);
   });
 
   it("fails on its group's failing suite while another group's suite would pass", async () => {
@@ -142,7 +176,12 @@ describe('a hook that breaks still reports Failed, saying how', () => {
         },
       },
     );
-    expect(result.reason).toBe('hook crashed: TypeError: deployment.target is undefined');
+    // exactly this: no suite result, as no suite ran
+    expect(result).toStrictEqual({
+      status: 'Failed',
+      report: 'reported',
+      reason: 'hook crashed: TypeError: deployment.target is undefined',
+    });
     expect(reported).toBe('Failed');
     const line = log.lines.find((l) => l.message === 'Hook crashed; reporting Failed');
     expect(line?.fields.error).toBeInstanceOf(TypeError);
@@ -167,5 +206,38 @@ describe('a hook that breaks still reports Failed, saying how', () => {
       /^time budget of 1[45]\d\d ms ran out during discovery; raise the function timeout/,
     );
     expect(world.codeDeploy.hookStatuses.get('slow')).toBe('Failed');
+  });
+
+  it('a secret read that ignores its deadline is stopped and named as the suite', async () => {
+    const context = contextWithDeadline(MIN_HOOK_SAFETY_MARGIN_MS + 1_500);
+    const handler = createHookHandler(
+      'AfterAllowTestTraffic',
+      () =>
+        suiteOf({
+          checks: [
+            {
+              name: 'home',
+              path: '/',
+              headers: { authorization: { secret: { ssm: '/app/token' } } },
+            },
+          ],
+        }),
+      {
+        env: {
+          HOOK_SAFETY_MARGIN_MS: String(MIN_HOOK_SAFETY_MARGIN_MS),
+          TEST_LISTENER_URL: world.test.url,
+          ROUTING_PROOF: 'false',
+        },
+        log: captureLog(),
+        readSecret: () => new Promise(() => {}),
+      },
+    );
+    const result = await handler(
+      { DeploymentId: world.startDeployment(), LifecycleEventHookExecutionId: 'secret' },
+      context,
+    );
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(result.reason).toMatch(/^time budget of 1[45]\d\d ms ran out during the suite;/);
+    expect(world.greenApp.paths).toEqual([]);
   });
 });
