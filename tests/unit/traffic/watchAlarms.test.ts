@@ -14,9 +14,12 @@ describe('readAlarmsOnce', () => {
     expect(await readAlarmsOnce(quiet, ['a'], signal)).toBeUndefined();
   });
 
-  it('names the first alarm in ALARM, with its reason when it has one', async () => {
+  it('names the first alarm in ALARM (its reason is given when CloudWatch has one)', async () => {
     const firing: AlarmReader = async () => ({
-      firing: [{ name: 'latency' }, { name: 'errors', reason: 'x' }],
+      firing: [
+        { name: 'latency', reason: '' },
+        { name: 'errors', reason: 'x' },
+      ],
       missing: ['gone'],
     });
     expect(await readAlarmsOnce(firing, ['latency'], signal)).toBe(
@@ -69,7 +72,9 @@ describe('pollAlarms', () => {
     let reads = 0;
     const firesThird: AlarmReader = async () => {
       reads++;
-      return reads < 3 ? { firing: [], missing: [] } : { firing: [{ name: 'e' }], missing: [] };
+      return reads < 3
+        ? { firing: [], missing: [] }
+        : { firing: [{ name: 'e', reason: '' }], missing: [] };
     };
     expect(await pollAlarms(firesThird, ['e'], 10, new AbortController().signal)).toBe(
       'production watch: alarm e is in ALARM',
