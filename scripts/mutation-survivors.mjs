@@ -148,10 +148,14 @@ const totalScore = ((100 * total.detected) / all).toFixed(1);
 const cell = (s) => s.replaceAll('|', '\\|').replaceAll('`', "'");
 
 if (values.markdown) {
-  console.log('| file | mutants | detected | score | in log lines (left out) |\n|---|---:|---:|---:|---:|');
+  console.log(
+    '| file | mutants | detected | score | in log lines (left out) |\n|---|---:|---:|---:|---:|',
+  );
   for (const s of summary)
     console.log(`| ${s.path} | ${s.n} | ${s.detected} | ${s.score.toFixed(1)} % | ${s.log} |`);
-  console.log(`| **all** | **${all}** | **${total.detected}** | **${totalScore} %** | ${total.log} |\n`);
+  console.log(
+    `| **all** | **${all}** | **${total.detected}** | **${totalScore} %** | ${total.log} |\n`,
+  );
   console.log('| where | mutation | why it is not killed |\n|---|---|---|');
   for (const { path, m, why } of rows)
     console.log(

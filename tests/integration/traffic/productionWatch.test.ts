@@ -223,6 +223,37 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
     expect(app.paths).toEqual([]);
   });
 
+  it('an alarm firing while the slice waits out its length ends the slice at once', async () => {
+    const app = await startApp();
+    let reads = 0;
+    const suite = suiteOf({
+      checks: [{ name: 'home', path: '/' }],
+      // one request at the start, then a wait to the window's end: the alarm fires in the wait
+      watch: {
+        paths: ['/'],
+        ratePerSecond: 0.2,
+        windowMs: 8_000,
+        alarms: ['errors'],
+        alarmIntervalMs: 1_000,
+      },
+    });
+    const started = performance.now();
+    const outcome = await runWatchSlice({
+      suite,
+      watch: suite.watch as NonNullable<typeof suite.watch>,
+      productionUrl: app.url,
+      budget: AbortSignal.timeout(10_000),
+      readAlarms: async () =>
+        ++reads < 2
+          ? { firing: [], missing: [] }
+          : { firing: [{ name: 'errors', reason: '' }], missing: [] },
+      slice: {},
+    });
+    expect(outcome.result.reason).toBe('production watch: alarm errors is in ALARM');
+    expect(performance.now() - started).toBeLessThan(4_000);
+    expect(app.paths).toEqual(['/']);
+  });
+
   it('a failed final look is not cleared by quiet alarms; they are then not read', async () => {
     const app = await startApp({ behaviour: 'broken' });
     let reads = 0;

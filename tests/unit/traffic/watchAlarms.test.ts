@@ -3,7 +3,9 @@
  * operator, and a poll ends when its slice does, without counting a read the end cut short.
  */
 import type { AlarmReader } from '../../../src/traffic/alarmReading';
+import { watchedAlarms } from '../../../src/traffic/runProductionWatch';
 import { pollAlarms, readAlarmsOnce } from '../../../src/traffic/watchAlarms';
+import { suiteOf } from '../../helpers/suites';
 
 const quiet: AlarmReader = async () => ({ firing: [], missing: [] });
 
@@ -80,5 +82,23 @@ describe('pollAlarms', () => {
       'production watch: alarm e is in ALARM',
     );
     expect(reads).toBe(3);
+  });
+});
+
+describe('watchedAlarms', () => {
+  const watchWith = (w: Record<string, unknown>) =>
+    suiteOf({ checks: [{ name: 'home', path: '/' }], watch: { paths: ['/'], ...w } })
+      .watch as NonNullable<ReturnType<typeof suiteOf>['watch']>;
+
+  it("is the watch's own alarms, and the deployment's only when it asks for them, once each", () => {
+    expect(watchedAlarms(watchWith({ alarms: ['a'] }), ['d'])).toEqual(['a']);
+    expect(watchWith({ alarms: ['a'], deploymentAlarms: true }).deploymentAlarms).toBe(true);
+    expect(watchedAlarms(watchWith({ alarms: ['a'], deploymentAlarms: true }), ['d', 'a'])).toEqual(
+      ['a', 'd'],
+    );
+  });
+
+  it('is nothing more when the deployment names no alarms', () => {
+    expect(watchedAlarms(watchWith({ deploymentAlarms: true }))).toEqual([]);
   });
 });

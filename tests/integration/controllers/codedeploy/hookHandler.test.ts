@@ -202,6 +202,33 @@ describe('lifecycle hook handler, failure paths', () => {
     expect(endpoint.hookStatuses.get(executionId)).toBe('Succeeded');
   });
 
+  it('a hook whose configuration is broken still rides out throttling of its Failed report', async () => {
+    // the report client keeps the default attempts (5) even though the settings did not load
+    const endpoint = await startCodeDeploy();
+    await withLocalAws(endpoint.url);
+    const handler = createHookHandler('AfterAllowTestTraffic', () => sampleAppSuite(), {
+      env: { TEST_LISTENER_URL: 'ftp://nowhere' },
+      log: captureLog(),
+    });
+    endpoint.failNext(
+      'PutLifecycleEventHookExecutionStatus',
+      { errorType: 'ThrottlingException', message: 'Rate exceeded' },
+      3,
+    );
+    const executionId = newExecutionId();
+    const result = await handler(
+      {
+        DeploymentId: endpoint.addDeployment('a', 'b'),
+        LifecycleEventHookExecutionId: executionId,
+      },
+      contextWithDeadline(30_000),
+    );
+    expect(result).toMatchObject({ status: 'Failed', report: 'reported' });
+    expect(result.reason).toMatch(/^Invalid configuration, fix it and redeploy\./);
+    expect(endpoint.requestsFor('PutLifecycleEventHookExecutionStatus')).toHaveLength(4);
+    expect(endpoint.hookStatuses.get(executionId)).toBe('Failed');
+  });
+
   it('throws when reporting keeps failing, so Lambda can retry', async () => {
     const app = await startApp();
     const { endpoint, handler, log } = await localHook(app.url);

@@ -90,6 +90,38 @@ describe('ECS hook: discovery and the routing proof', () => {
     expect(world.greenApp.paths).toEqual([]);
   });
 
+  it('a denied read of the revision fails naming the action and what it read', async () => {
+    const { invoke, event, world } = await startEcsHookWorld(comparisonSuite());
+    world.route('test', 'green');
+    world.ecs.failNext('DescribeServiceRevisions', {
+      errorType: 'AccessDeniedException',
+      message: 'not authorized',
+    });
+    const response = await invoke(event('POST_TEST_TRAFFIC_SHIFT'));
+    expect(response.hookStatus).toBe('FAILED');
+    expect(response.hookDetails?.reason).toContain('ecs:DescribeServiceRevisions');
+    expect(response.hookDetails?.reason).toContain(
+      `the service revision ${world.world.greenRevisionArn}`,
+    );
+    expect(world.greenApp.paths).toEqual([]);
+  });
+
+  it("reads a listener once per warm function: the next invocation's proof reads only rules and health", async () => {
+    const { world, invoke, event } = await startEcsHookWorld(
+      comparisonSuite({ hooks: { POST_TEST_TRAFFIC_SHIFT: ['home'] } }),
+    );
+    world.route('test', 'green');
+    expect(await invoke(event('POST_TEST_TRAFFIC_SHIFT'))).toEqual({ hookStatus: 'SUCCEEDED' });
+    const first = world.elb.requests.length;
+    expect(await invoke(event('POST_TEST_TRAFFIC_SHIFT'))).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(
+      world.elb.requests
+        .slice(first)
+        .map((r) => r.action)
+        .sort(),
+    ).toEqual(['DescribeRules', 'DescribeTargetHealth']);
+  });
+
   it('FAILED with both fixes when the revision has no test listener rule and no URL is given', async () => {
     const { invoke, event, world } = await startEcsHookWorld(
       comparisonSuite({ hooks: { POST_TEST_TRAFFIC_SHIFT: ['home'] } }),

@@ -3,6 +3,7 @@
  * must be read. Skipping discovery is the only way a hook judges without proving where green
  * is, so each reason to read it is tested on its own.
  */
+import { readHookSettings } from '../../../../src/config/env';
 import {
   loadConfiguration,
   needsDiscovery,
@@ -33,10 +34,17 @@ describe('loadConfiguration', () => {
     );
     expect(loaded.ok).toBe(false);
     if (loaded.ok) return;
-    expect(loaded.error).toMatch(
-      /^Invalid configuration, fix it and redeploy\. .*TEST_LISTENER_URL/s,
+    const settingsProblem = (() => {
+      try {
+        readHookSettings({ TEST_LISTENER_URL: 'ftp://x' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(settingsProblem).toMatch(/TEST_LISTENER_URL/);
+    expect(loaded.error).toBe(
+      `Invalid configuration, fix it and redeploy. ${settingsProblem}\nsuite: checks is empty`,
     );
-    expect(loaded.error.split('\n').at(-1)).toBe('suite: checks is empty');
   });
 });
 
