@@ -5,6 +5,7 @@ import type { SuiteInput } from '../../../src/suite/schema';
 import { newWatchProgress } from '../../../src/traffic/runProductionWatch';
 import { runWatchSlice } from '../../../src/traffic/runWatchSlice';
 import { startApp } from '../../helpers/localServers';
+import { serve } from '../../helpers/misbehavingServers';
 import { suiteOf } from '../../helpers/suites';
 
 const watch = (
@@ -252,6 +253,27 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
     expect(outcome.result.reason).toBe('production watch: alarm errors is in ALARM');
     expect(performance.now() - started).toBeLessThan(4_000);
     expect(app.paths).toEqual(['/']);
+  });
+
+  it('closes its kept-alive sockets when the slice ends', async () => {
+    const server = await serve((_req, res) => res.end('ok'));
+    const suite = suiteOf({
+      checks: [{ name: 'home', path: '/' }],
+      watch: { paths: ['/'], windowMs: 500 },
+    });
+    await runWatchSlice({
+      suite,
+      watch: suite.watch as NonNullable<typeof suite.watch>,
+      productionUrl: server.url,
+      budget: AbortSignal.timeout(10_000),
+      slice: {},
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const open = await new Promise<number>((resolve, reject) =>
+      server.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+    );
+    expect(server.paths.length).toBeGreaterThan(0);
+    expect(open).toBe(0);
   });
 
   it('a failed final look is not cleared by quiet alarms; they are then not read', async () => {
