@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { DiscoveryClients } from '../../aws/clients';
 import { awsRead } from '../../discovery/awsRead';
+import { DiscoveryError } from '../../errors';
 
 export const createServiceDeploymentReads = (clients: Pick<DiscoveryClients, 'ecs'>) => {
   const describe = async (serviceDeploymentArn: string, signal: AbortSignal) => {
@@ -26,12 +27,26 @@ export const createServiceDeploymentReads = (clients: Pick<DiscoveryClients, 'ec
     return answer.serviceDeployments?.[0];
   };
   return {
-    /** A service's first deployment has no source revision. */
-    isServiceCreation: async (arn: string, signal: AbortSignal): Promise<boolean> =>
-      ((await describe(arn, signal))?.sourceServiceRevisions ?? []).length === 0,
-    /** The alarms the deployment names, unless ECS does not use them. */
+    /**
+     * A service's first deployment has no source revision. Only a deployment ECS returned can
+     * show that: an answer without it proves nothing, and the checks run.
+     */
+    isServiceCreation: async (arn: string, signal: AbortSignal): Promise<boolean> => {
+      const deployment = await describe(arn, signal);
+      return deployment !== undefined && (deployment.sourceServiceRevisions ?? []).length === 0;
+    },
+    /**
+     * The alarms the deployment names, unless ECS does not use them. A deployment ECS does not
+     * return is an error: the watch asked for its alarms, and none could be read.
+     */
     alarmNames: async (arn: string, signal: AbortSignal): Promise<readonly string[]> => {
-      const alarms = (await describe(arn, signal))?.alarms;
+      const deployment = await describe(arn, signal);
+      if (!deployment) {
+        throw new DiscoveryError(
+          `service deployment ${arn} was not found, so its alarms (watch.deploymentAlarms) could not be read`,
+        );
+      }
+      const alarms = deployment.alarms;
       return alarms?.status === 'DISABLED' ? [] : (alarms?.alarmNames ?? []);
     },
     /**

@@ -30,9 +30,11 @@ describe('isServiceCreation', () => {
     });
   });
 
-  it('a deployment ECS does not know is a creation only if it says so: an empty answer counts as one', async () => {
+  it('an answer without the deployment is not a creation: it proves nothing, and the checks run', async () => {
     ecs.on(DescribeServiceDeploymentsCommand).resolves({});
-    expect(await reads().isServiceCreation(ARN, signal)).toBe(true);
+    expect(await reads().isServiceCreation(ARN, signal)).toBe(false);
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [] });
+    expect(await reads().isServiceCreation(ARN, signal)).toBe(false);
   });
 
   it('a failed read names the action and what was read', async () => {
@@ -58,9 +60,13 @@ describe('alarmNames', () => {
     expect(await reads().alarmNames(ARN, signal)).toEqual(expected);
   });
 
-  it('no deployment in the answer: no alarms', async () => {
+  it('no deployment in the answer is an error: its alarms could not be read', async () => {
     ecs.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [] });
-    expect(await reads().alarmNames(ARN, signal)).toEqual([]);
+    await expect(reads().alarmNames(ARN, signal)).rejects.toThrow(
+      `service deployment ${ARN} was not found, so its alarms (watch.deploymentAlarms) could not be read`,
+    );
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({});
+    await expect(reads().alarmNames(ARN, signal)).rejects.toThrow(/was not found/);
   });
 });
 
@@ -101,6 +107,16 @@ describe('taskDefinitionTags', () => {
     await expect(reads().taskDefinitionTags('rev', signal)).rejects.toThrow(
       /ecs:DescribeTaskDefinition.*"\*"/,
     );
+  });
+
+  it('a task definition with no tags has none; a tag without a key or value gives an empty one', async () => {
+    ecs
+      .on(DescribeServiceRevisionsCommand)
+      .resolves({ serviceRevisions: [{ taskDefinition: 'arn:td:42' }] });
+    ecs.on(DescribeTaskDefinitionCommand).resolves({});
+    expect(await reads().taskDefinitionTags('rev', signal)).toEqual([]);
+    ecs.on(DescribeTaskDefinitionCommand).resolves({ tags: [{ value: 'v' }] });
+    expect(await reads().taskDefinitionTags('rev', signal)).toEqual(['', 'v']);
   });
 
   it('an answer with no revisions at all has no tags', async () => {
