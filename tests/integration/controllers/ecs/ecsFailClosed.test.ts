@@ -109,6 +109,41 @@ describe('ECS hook: production stages under LINEAR and CANARY', () => {
   });
 });
 
+describe('ECS hook: the readiness budget', () => {
+  it('a step that has waited exactly its budget for green fails; a millisecond less waits on', async () => {
+    const at = new Date('2026-12-05T08:00:00.000Z');
+    const { world, invoke, event, deployment } = await startEcsHookWorld(
+      suite({
+        readiness: { path: '/', intervalMs: 50 },
+        ecs: { callBackDelaySeconds: 1, overallBudgetMs: 5_000 },
+      }),
+      { green: { behaviour: 'slow-start', startupMs: 60_000 } },
+      {},
+      15_000,
+      { now: () => at },
+    );
+    world.route('test', 'green');
+    const waiting = (sinceMs: number) => ({
+      deployment: deployment.arn,
+      stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT',
+      step: 'test=-,production=-',
+      since: new Date(at.getTime() - sinceMs).toISOString(),
+      readinessAttempts: 3,
+    });
+    const spent = await invoke(
+      event('PRE_PRODUCTION_TRAFFIC_SHIFT', { hookDetails: { [STATE_KEY]: waiting(5_000) } }),
+    );
+    expect(spent.hookStatus).toBe('FAILED');
+    expect(spent.hookDetails?.reason).toMatch(
+      /^green never became ready within 5 s \(4 invocations; /,
+    );
+    const left = await invoke(
+      event('PRE_PRODUCTION_TRAFFIC_SHIFT', { hookDetails: { [STATE_KEY]: waiting(4_999) } }),
+    );
+    expect(left.hookStatus).toBe('IN_PROGRESS');
+  });
+});
+
 /** A watch under way in this deployment's POST_PRODUCTION_TRAFFIC_SHIFT, started 5 s ago. */
 const watchState = (deployment: string, watch: Record<string, unknown>) => {
   const started = new Date(Date.now() - 5_000).toISOString();
