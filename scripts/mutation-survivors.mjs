@@ -79,7 +79,12 @@ for (const report of positionals) {
   const data = JSON.parse(readFileSync(report, 'utf8'));
   for (const [path, f] of Object.entries(data.files)) {
     const ranges = logRanges(f.source);
-    const known = files.get(path) ?? new Map();
+    // A mutant of an earlier report whose line is gone from this report's source was of code
+    // since changed: it no longer exists, and this report measures what replaced it.
+    const lines = new Set(f.source.split('\n').map((l) => l.trim()));
+    const known = new Map(
+      [...(files.get(path) ?? new Map())].filter(([, m]) => lines.has(m.original)),
+    );
     const seen = new Map();
     for (const m of f.mutants) {
       if (m.status === 'Ignored') continue;
