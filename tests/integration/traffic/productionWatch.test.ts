@@ -2,6 +2,7 @@
 
 import { runSmokeSuite } from '../../../src/engine/runSmokeSuite';
 import type { SuiteInput } from '../../../src/suite/schema';
+import type { AlarmReader } from '../../../src/traffic/alarmReading';
 import { newWatchProgress } from '../../../src/traffic/runProductionWatch';
 import { runWatchSlice } from '../../../src/traffic/runWatchSlice';
 import { startApp } from '../../helpers/localServers';
@@ -102,6 +103,7 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
     productionUrl: string,
     slice: Parameters<typeof runWatchSlice>[0]['slice'],
     settings: Partial<NonNullable<SuiteInput['watch']>> = {},
+    options: { budgetMs?: number; readAlarms?: AlarmReader } = {},
   ) => {
     const suite = suiteOf({
       checks: [{ name: 'home', path: '/' }],
@@ -111,7 +113,8 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
       suite,
       watch: suite.watch as NonNullable<typeof suite.watch>,
       productionUrl,
-      budget: AbortSignal.timeout(10_000),
+      budget: AbortSignal.timeout(options.budgetMs ?? 10_000),
+      ...(options.readAlarms && { readAlarms: options.readAlarms }),
       slice,
     });
   };
@@ -180,17 +183,7 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
 
   it('a slice the time budget cuts short fails, counts only what was watched, and records no error', async () => {
     const app = await startApp({ latencyMs: 300 });
-    const suite = suiteOf({
-      checks: [{ name: 'home', path: '/' }],
-      watch: { paths: ['/'], ratePerSecond: 5, windowMs: 3_000 },
-    });
-    const outcome = await runWatchSlice({
-      suite,
-      watch: suite.watch as NonNullable<typeof suite.watch>,
-      productionUrl: app.url,
-      budget: AbortSignal.timeout(700),
-      slice: {},
-    });
+    const outcome = await sliceOf(app.url, {}, {}, { budgetMs: 700 });
     expect(outcome.windowOver).toBe(true);
     expect(outcome.result.passed).toBe(false);
     expect(outcome.result.reason).toMatch(
@@ -206,17 +199,11 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
 
   it('alarms to watch with nothing to read them fail the watch at once, never skip them', async () => {
     const app = await startApp();
-    const suite = suiteOf({
-      checks: [{ name: 'home', path: '/' }],
-      watch: { paths: ['/'], windowMs: 3_000, alarms: ['latency'] },
-    });
-    const outcome = await runWatchSlice({
-      suite,
-      watch: suite.watch as NonNullable<typeof suite.watch>,
-      productionUrl: app.url,
-      budget: AbortSignal.timeout(10_000),
-      slice: { progress: { ...newWatchProgress(Date.now()), coveredMs: 3_000 } },
-    });
+    const outcome = await sliceOf(
+      app.url,
+      { progress: { ...newWatchProgress(Date.now()), coveredMs: 3_000 } },
+      { alarms: ['latency'] },
+    );
     expect(outcome).toMatchObject({
       windowOver: true,
       result: { passed: false, attempts: 0, reason: 'production watch: no alarm reader' },
@@ -227,29 +214,19 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
   it('an alarm firing while the slice waits out its length ends the slice at once', async () => {
     const app = await startApp();
     let reads = 0;
-    const suite = suiteOf({
-      checks: [{ name: 'home', path: '/' }],
-      // one request at the start, then a wait to the window's end: the alarm fires in the wait
-      watch: {
-        paths: ['/'],
-        ratePerSecond: 0.2,
-        windowMs: 8_000,
-        alarms: ['errors'],
-        alarmIntervalMs: 1_000,
-      },
-    });
     const started = performance.now();
-    const outcome = await runWatchSlice({
-      suite,
-      watch: suite.watch as NonNullable<typeof suite.watch>,
-      productionUrl: app.url,
-      budget: AbortSignal.timeout(10_000),
-      readAlarms: async () =>
-        ++reads < 2
-          ? { firing: [], missing: [] }
-          : { firing: [{ name: 'errors', reason: '' }], missing: [] },
-      slice: {},
-    });
+    // one request at the start, then a wait to the window's end: the alarm fires in the wait
+    const outcome = await sliceOf(
+      app.url,
+      {},
+      { ratePerSecond: 0.2, windowMs: 8_000, alarms: ['errors'], alarmIntervalMs: 1_000 },
+      {
+        readAlarms: async () =>
+          ++reads < 2
+            ? { firing: [], missing: [] }
+            : { firing: [{ name: 'errors', reason: '' }], missing: [] },
+      },
+    );
     expect(outcome.result.reason).toBe('production watch: alarm errors is in ALARM');
     expect(performance.now() - started).toBeLessThan(4_000);
     expect(app.paths).toEqual(['/']);
@@ -257,17 +234,7 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
 
   it('closes its kept-alive sockets when the slice ends', async () => {
     const server = await serve((_req, res) => res.end('ok'));
-    const suite = suiteOf({
-      checks: [{ name: 'home', path: '/' }],
-      watch: { paths: ['/'], windowMs: 500 },
-    });
-    await runWatchSlice({
-      suite,
-      watch: suite.watch as NonNullable<typeof suite.watch>,
-      productionUrl: server.url,
-      budget: AbortSignal.timeout(10_000),
-      slice: {},
-    });
+    await sliceOf(server.url, {}, { windowMs: 500 });
     await new Promise((r) => setTimeout(r, 100));
     const open = await new Promise<number>((resolve, reject) =>
       server.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
@@ -279,21 +246,17 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
   it('a failed final look is not cleared by quiet alarms; they are then not read', async () => {
     const app = await startApp({ behaviour: 'broken' });
     let reads = 0;
-    const suite = suiteOf({
-      checks: [{ name: 'home', path: '/' }],
-      watch: { paths: ['/'], windowMs: 3_000, alarms: ['latency'] },
-    });
-    const outcome = await runWatchSlice({
-      suite,
-      watch: suite.watch as NonNullable<typeof suite.watch>,
-      productionUrl: app.url,
-      budget: AbortSignal.timeout(10_000),
-      readAlarms: async () => {
-        reads++;
-        return { firing: [], missing: [] };
+    const outcome = await sliceOf(
+      app.url,
+      { progress: { ...newWatchProgress(Date.now()), coveredMs: 3_000 } },
+      { alarms: ['latency'] },
+      {
+        readAlarms: async () => {
+          reads++;
+          return { firing: [], missing: [] };
+        },
       },
-      slice: { progress: { ...newWatchProgress(Date.now()), coveredMs: 3_000 } },
-    });
+    );
     expect(outcome.result.reason).toBe(
       "production watch: the final look at the window's end failed (status 500)",
     );

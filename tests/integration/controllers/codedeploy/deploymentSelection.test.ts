@@ -8,26 +8,16 @@
 import { MIN_HOOK_SAFETY_MARGIN_MS } from '../../../../src/config/env';
 import { createHookHandler } from '../../../../src/controllers/codedeploy/createHookHandler';
 import type { HookCatalog } from '../../../../src/controllers/codedeploy/hookCatalog';
-import { LoopbackDeployment } from '../../../../src/local/loopbackDeployment';
 import { closedPortUrl } from '../../../../src/local/sampleApp';
 import type { Meter, VerdictMetric } from '../../../../src/logging/metrics';
 import type { Suite } from '../../../../src/suite/schema';
 import { captureLog, contextWithDeadline } from '../../../helpers/lambda';
+import { loopbackWorldPerTest } from '../../../helpers/loopbackWorld';
 import { suiteOf } from '../../../helpers/suites';
 
 jest.setTimeout(30_000);
 
-const saved = { ...process.env };
-let world: LoopbackDeployment;
-beforeEach(async () => {
-  world = await LoopbackDeployment.start();
-  Object.assign(process.env, world.awsEnv());
-  world.route('test', 'green');
-});
-afterEach(async () => {
-  process.env = { ...saved };
-  await world.stop();
-});
+const world = loopbackWorldPerTest();
 
 const passes = () => suiteOf({ checks: [{ name: 'home', path: '/' }] });
 const fails = () => suiteOf({ checks: [{ name: 'missing', path: '/missing-page' }] });
@@ -40,17 +30,17 @@ const run = async (
 ) => {
   const log = captureLog();
   const handler = createHookHandler('AfterAllowTestTraffic', load, { env, log, ...options });
-  const deploymentId = world.startDeployment();
+  const deploymentId = world().startDeployment();
   const result = await handler(
     { DeploymentId: deploymentId, LifecycleEventHookExecutionId: 'e' },
     contextWithDeadline(deadlineMs),
   );
-  return { result, log, deploymentId, reported: world.codeDeploy.hookStatuses.get('e') };
+  return { result, log, deploymentId, reported: world().codeDeploy.hookStatuses.get('e') };
 };
 
 /** A service map with an entry for another group first, then one for the world's group. */
 const mapWith = (others: Suite, ours: Suite): HookCatalog => {
-  const g = world.world.group;
+  const g = world().world.group;
   const entry = { cluster: g.cluster, service: g.service };
   return {
     source: 'config/services.yaml',
@@ -73,7 +63,7 @@ describe("a service map judges with the deployment's own group's suite", () => {
     const { result } = await run(() => mapWith(fails(), passes()), {}, { meter });
     expect(result.status).toBe('Succeeded');
     expect(result.suite?.checks.map((c) => c.name)).toEqual(['home']);
-    expect(world.greenApp.paths).not.toContain('/missing-page');
+    expect(world().greenApp.paths).not.toContain('/missing-page');
     // one metric, timed in both phases
     expect(verdicts.map((v) => [v.controller, v.step, v.outcome])).toEqual([
       ['CodeDeploy', 'AfterAllowTestTraffic', 'Succeeded'],
@@ -82,7 +72,7 @@ describe("a service map judges with the deployment's own group's suite", () => {
   });
 
   it("tests at the map entry's own URL when it has one", async () => {
-    const g = world.world.group;
+    const g = world().world.group;
     const closed = await closedPortUrl();
     const { result } = await run(
       () => ({
@@ -102,7 +92,7 @@ describe("a service map judges with the deployment's own group's suite", () => {
     );
     expect(result.status).toBe('Failed');
     expect(result.reason).toMatch(/^check "home" failed: connection refused/);
-    expect(world.greenApp.paths).toEqual([]);
+    expect(world().greenApp.paths).toEqual([]);
   });
 
   it("fails on its group's failing suite while another group's suite would pass", async () => {
@@ -113,7 +103,7 @@ describe("a service map judges with the deployment's own group's suite", () => {
   });
 
   it('refuses a group the map does not list, naming the file to edit', async () => {
-    const g = world.world.group;
+    const g = world().world.group;
     const { result, reported } = await run(() => ({
       source: 'config/services.yaml',
       services: [
@@ -131,13 +121,13 @@ describe("a service map judges with the deployment's own group's suite", () => {
       reason: `discovery: deployment group ${g.applicationName}/${g.deploymentGroupName} is not in config/services.yaml: add it there (its ECS service and suite) and redeploy`,
     });
     expect(reported).toBe('Failed');
-    expect(world.greenApp.paths).toEqual([]);
+    expect(world().greenApp.paths).toEqual([]);
   });
 });
 
 describe('a single-suite stage serves one deployment group', () => {
   it('refuses a deployment of another group, naming both and the fix', async () => {
-    const g = world.world.group;
+    const g = world().world.group;
     const { result, deploymentId } = await run(passes, {
       CODEDEPLOY_APPLICATION_NAME: 'other-app',
       CODEDEPLOY_DEPLOYMENT_GROUP_NAME: g.deploymentGroupName,
@@ -146,7 +136,7 @@ describe('a single-suite stage serves one deployment group', () => {
     expect(result.reason).toBe(
       `discovery: deployment ${deploymentId} belongs to ${g.applicationName}/${g.deploymentGroupName}, which this function does not serve (it serves other-app/${g.deploymentGroupName}, the stage's codeDeployApplication and codeDeployDeploymentGroup params); point that group's appspec at its own stage's hooks, or list it in a service map`,
     );
-    expect(world.greenApp.paths).toEqual([]);
+    expect(world().greenApp.paths).toEqual([]);
     // the group's name alone differing is refused too
     const other = await run(passes, {
       CODEDEPLOY_APPLICATION_NAME: g.applicationName,
@@ -156,7 +146,7 @@ describe('a single-suite stage serves one deployment group', () => {
   });
 
   it('judges a deployment of the group it serves', async () => {
-    const g = world.world.group;
+    const g = world().world.group;
     const { result } = await run(passes, {
       CODEDEPLOY_APPLICATION_NAME: g.applicationName,
       CODEDEPLOY_DEPLOYMENT_GROUP_NAME: g.deploymentGroupName,
@@ -197,7 +187,7 @@ describe('a hook that breaks still reports Failed, saying how', () => {
       discovery: () => new Promise(() => {}),
     });
     const result = await handler(
-      { DeploymentId: world.startDeployment(), LifecycleEventHookExecutionId: 'slow' },
+      { DeploymentId: world().startDeployment(), LifecycleEventHookExecutionId: 'slow' },
       context,
     );
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
@@ -205,7 +195,7 @@ describe('a hook that breaks still reports Failed, saying how', () => {
     expect(result.reason).toMatch(
       /^time budget of 1[45]\d\d ms ran out during discovery; raise the function timeout/,
     );
-    expect(world.codeDeploy.hookStatuses.get('slow')).toBe('Failed');
+    expect(world().codeDeploy.hookStatuses.get('slow')).toBe('Failed');
   });
 
   it('a secret read that ignores its deadline is stopped and named as the suite', async () => {
@@ -225,7 +215,7 @@ describe('a hook that breaks still reports Failed, saying how', () => {
       {
         env: {
           HOOK_SAFETY_MARGIN_MS: String(MIN_HOOK_SAFETY_MARGIN_MS),
-          TEST_LISTENER_URL: world.test.url,
+          TEST_LISTENER_URL: world().test.url,
           ROUTING_PROOF: 'false',
         },
         log: captureLog(),
@@ -233,11 +223,11 @@ describe('a hook that breaks still reports Failed, saying how', () => {
       },
     );
     const result = await handler(
-      { DeploymentId: world.startDeployment(), LifecycleEventHookExecutionId: 'secret' },
+      { DeploymentId: world().startDeployment(), LifecycleEventHookExecutionId: 'secret' },
       context,
     );
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
     expect(result.reason).toMatch(/^time budget of 1[45]\d\d ms ran out during the suite;/);
-    expect(world.greenApp.paths).toEqual([]);
+    expect(world().greenApp.paths).toEqual([]);
   });
 });

@@ -4,24 +4,14 @@
  * service map's entry is never tested at the stage's URL. Real handler, SDK and loopback world.
  */
 import { createHookHandler } from '../../../../src/controllers/codedeploy/createHookHandler';
-import { LoopbackDeployment } from '../../../../src/local/loopbackDeployment';
 import { closedPortUrl } from '../../../../src/local/sampleApp';
 import { captureLog, contextWithDeadline } from '../../../helpers/lambda';
+import { loopbackWorldPerTest } from '../../../helpers/loopbackWorld';
 import { suiteOf } from '../../../helpers/suites';
 
 jest.setTimeout(30_000);
 
-const saved = { ...process.env };
-let world: LoopbackDeployment;
-beforeEach(async () => {
-  world = await LoopbackDeployment.start();
-  Object.assign(process.env, world.awsEnv());
-  world.route('test', 'green');
-});
-afterEach(async () => {
-  process.env = { ...saved };
-  await world.stop();
-});
+const world = loopbackWorldPerTest();
 
 const compareSuite = () =>
   suiteOf({
@@ -40,39 +30,39 @@ const compareSuite = () =>
 describe('CodeDeploy hooks: production is found, never assumed', () => {
   it('a comparison with TEST_LISTENER_URL set and the proof off still discovers production', async () => {
     const handler = createHookHandler('AfterAllowTestTraffic', compareSuite, {
-      env: { TEST_LISTENER_URL: world.test.url, ROUTING_PROOF: 'false' },
+      env: { TEST_LISTENER_URL: world().test.url, ROUTING_PROOF: 'false' },
       log: captureLog(),
     });
     const result = await handler(
-      { DeploymentId: world.startDeployment(), LifecycleEventHookExecutionId: 'compare' },
+      { DeploymentId: world().startDeployment(), LifecycleEventHookExecutionId: 'compare' },
       contextWithDeadline(20_000),
     );
     expect(result.reason).toBeUndefined();
     expect(result.status).toBe('Succeeded');
     // blue answered its side through the production listener
-    expect(world.blueApp.paths.length).toBeGreaterThanOrEqual(3);
-    expect(world.codeDeploy.requests.map((r) => r.operation)).toContain('GetDeployment');
+    expect(world().blueApp.paths.length).toBeGreaterThanOrEqual(3);
+    expect(world().codeDeploy.requests.map((r) => r.operation)).toContain('GetDeployment');
   });
 
   it('PRODUCTION_LISTENER_URL gives production without discovery', async () => {
     const handler = createHookHandler('AfterAllowTestTraffic', compareSuite, {
       env: {
-        TEST_LISTENER_URL: world.test.url,
-        PRODUCTION_LISTENER_URL: world.production.url,
+        TEST_LISTENER_URL: world().test.url,
+        PRODUCTION_LISTENER_URL: world().production.url,
         ROUTING_PROOF: 'false',
       },
       log: captureLog(),
     });
     const result = await handler(
-      { DeploymentId: world.startDeployment(), LifecycleEventHookExecutionId: 'param' },
+      { DeploymentId: world().startDeployment(), LifecycleEventHookExecutionId: 'param' },
       contextWithDeadline(20_000),
     );
     expect(result.status).toBe('Succeeded');
-    expect(world.codeDeploy.requests.map((r) => r.operation)).not.toContain('GetDeployment');
+    expect(world().codeDeploy.requests.map((r) => r.operation)).not.toContain('GetDeployment');
   });
 
   it("a service map's entry without its own URL is tested where discovery finds green, not at the stage's URL", async () => {
-    const g = world.world.group;
+    const g = world().world.group;
     const handler = createHookHandler(
       'AfterAllowTestTraffic',
       () => ({
@@ -90,11 +80,11 @@ describe('CodeDeploy hooks: production is found, never assumed', () => {
       { env: { TEST_LISTENER_URL: await closedPortUrl() }, log: captureLog() },
     );
     const result = await handler(
-      { DeploymentId: world.startDeployment(), LifecycleEventHookExecutionId: 'map' },
+      { DeploymentId: world().startDeployment(), LifecycleEventHookExecutionId: 'map' },
       contextWithDeadline(20_000),
     );
     expect(result.reason).toBeUndefined();
     expect(result.status).toBe('Succeeded');
-    expect(world.greenApp.paths).toContain('/');
+    expect(world().greenApp.paths).toContain('/');
   });
 });

@@ -150,3 +150,23 @@ it("the watch's alarms are read with the reader handed in: its own alarms, no de
   expect(String(response.hookDetails?.reason)).toContain('web-5xx');
   expect(asked[0]).toEqual(['web-5xx']);
 });
+
+it('a watch asking for the deployment alarms of a deployment ECS does not return answers FAILED, naming it', async () => {
+  const { world, invoke, event } = await startEcsHookWorld({
+    checks: [{ name: 'home', path: '/' }],
+    timeoutMs: 500,
+    watch: { paths: ['/'], windowMs: 60_000, deploymentAlarms: true },
+    ecs: { watchSliceMs: 500 },
+  });
+  world.route('test', 'green');
+  world.route('production', 'green');
+  const gone =
+    'arn:aws:ecs:us-east-1:123456789012:service-deployment/sample-cluster/sample-website/gone';
+  const response = await invoke({ ...event('POST_PRODUCTION_TRAFFIC_SHIFT'), resourceArn: gone });
+  expect(response).toEqual({
+    hookStatus: 'FAILED',
+    hookDetails: {
+      reason: `discovery: service deployment ${gone} was not found, so its alarms (watch.deploymentAlarms) could not be read`,
+    },
+  });
+});
