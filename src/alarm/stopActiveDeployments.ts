@@ -102,7 +102,8 @@ export const stopActiveDeployments = async (
   options: { readonly dryRun: boolean },
 ): Promise<GroupStopReport> => {
   const found = await listActiveDeployments(client, group);
-  const rollbacks = found.length > 0 ? await findRollbacks(client, found) : new Set<string>();
+  // No active deployment: findRollbacks makes no call.
+  const rollbacks = await findRollbacks(client, found);
   const targets = found.filter((id) => !rollbacks.has(id));
   const results = options.dryRun
     ? targets.map((deploymentId): StopResult => ({ deploymentId, outcome: 'dry-run' }))

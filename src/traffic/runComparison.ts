@@ -50,13 +50,16 @@ export const jsonShape = (value: unknown): unknown => {
 
 /** The first place two shapes differ, as `a.b[0]: number vs string`, or undefined. */
 export const shapeDifference = (green: unknown, blue: unknown, at = '$'): string | undefined => {
+  // A shape (jsonShape) is an array, an object or a type's name: a JSON null is the name 'null'.
   const kind = (s: unknown) =>
-    Array.isArray(s) ? 'array' : typeof s === 'object' ? 'object' : String(s);
-  if (kind(green) !== kind(blue)) return `${at}: ${kind(green)} in green, ${kind(blue)} in blue`;
-  if (Array.isArray(green) && Array.isArray(blue)) {
-    return green.length && blue.length ? shapeDifference(green[0], blue[0], `${at}[0]`) : undefined;
+    Array.isArray(s) ? 'array' : s !== null && typeof s === 'object' ? 'object' : String(s);
+  const k = kind(green);
+  if (k !== kind(blue)) return `${at}: ${k} in green, ${kind(blue)} in blue`;
+  if (k === 'array') {
+    const [g, b] = [green as unknown[], blue as unknown[]];
+    return g.length && b.length ? shapeDifference(g[0], b[0], `${at}[0]`) : undefined;
   }
-  if (typeof green === 'object' && green !== null) {
+  if (k === 'object') {
     const g = green as Record<string, unknown>;
     const b = blue as Record<string, unknown>;
     for (const key of new Set([...Object.keys(g), ...Object.keys(b)])) {

@@ -7,7 +7,7 @@ import { type DeploymentGroupRef, type HookSettings, readHookSettings } from '..
 import { DiscoveryError } from '../../errors';
 import { stringsIn } from '../../suite/facts';
 import type { HookName, Suite } from '../../suite/schema';
-import { needsProduction } from '../../suite/selection';
+import { needsProduction, watchForHook } from '../../suite/selection';
 import { asCatalog, type HookCatalog } from './hookCatalog';
 
 export type Loaded =
@@ -56,8 +56,9 @@ export const servesOnly =
 
 /**
  * Discovery is skipped only when nothing needs it: one suite, a URL override, no proof, no facts,
- * and no production URL needed (a comparison or the watch) that a param does not give. A service
- * map always needs it: the deployment's group picks the suite.
+ * no production URL needed (a comparison or the watch) that a param does not give, and no watch
+ * of the deployment group's own alarms (only the deployment read names them). A service map
+ * always needs it: the deployment's group picks the suite.
  */
 export const needsDiscovery = (config: Loaded, hook: HookName): boolean =>
   config.ok &&
@@ -65,4 +66,5 @@ export const needsDiscovery = (config: Loaded, hook: HookName): boolean =>
     !config.settings.testListenerUrl ||
     config.settings.routingProof ||
     usesFacts(config.catalog.suite) ||
+    watchForHook(config.catalog.suite, hook)?.deploymentAlarms === true ||
     (needsProduction(config.catalog.suite, hook) && !config.settings.productionListenerUrl));

@@ -264,6 +264,26 @@ describe('production watch in slices (ECS: one slice per invocation)', () => {
     expect(reads).toBe(0);
   });
 
+  it('a watch with no alarm named never reads alarms, not even at its final look', async () => {
+    // DescribeAlarms with no names answers every alarm in the account and region.
+    const app = await startApp();
+    let reads = 0;
+    const outcome = await sliceOf(
+      app.url,
+      { progress: { ...newWatchProgress(Date.now()), coveredMs: 3_000 } },
+      {},
+      {
+        readAlarms: async () => {
+          reads++;
+          return { firing: [{ name: 'someone-elses-alarm', reason: '' }], missing: [] };
+        },
+      },
+    );
+    expect(outcome.result.passed).toBe(true);
+    expect(outcome.windowOver).toBe(true);
+    expect(reads).toBe(0);
+  });
+
   it('a window whose wall clock ran out but that nobody watched is watched in full', async () => {
     // The old rule (time since startedAt) passed this with no request at all.
     const app = await startApp();

@@ -104,6 +104,25 @@ describe('sampled-traffic checks', () => {
     );
   });
 
+  it('a sample with no answer at all gives no latency', async () => {
+    const server = await serve((req, res) => {
+      if (req.url === '/') res.end('ok');
+      else req.socket.destroy();
+    });
+    const result = await run(server.url, {
+      name: 'reset',
+      paths: ['/reset'],
+      ratePerSecond: 20,
+      durationMs: 500,
+      expect: { maxErrorRate: 0.5 },
+    });
+    const check = result.checks.at(-1);
+    expect(check?.sample).toMatchObject({ samples: 10, errors: 10 });
+    expect(check?.sample?.p50Ms).toBeUndefined();
+    expect(check).not.toHaveProperty('latencyMs');
+    expect(result.verdict).toBe('Failed');
+  });
+
   it('refuses plans it could not keep, at load time', () => {
     expect(() =>
       suiteOf({

@@ -70,7 +70,9 @@ describe('the bundled configuration', () => {
         document: { services: [entry('shop', 'shop')] },
         suites: {},
       }).loadBundledCatalog(),
-    ).toThrow(/suite shop was not bundled/);
+    ).toThrow(
+      'Invalid service map config/services.yaml:\n  - config/services.yaml: services[0].suite: suite shop was not bundled',
+    );
     expect(() =>
       map({
         source: 'config/services.yaml',

@@ -145,4 +145,11 @@ describe('shapeDifference', () => {
     expect(diff({ a: null }, { a: {} })).toBe('$.a: null in green, object in blue');
     expect(diff(1, 'x')).toBe('$: number in green, string in blue');
   });
+
+  it('also reads raw JSON values, where null is not an object', () => {
+    expect(shapeDifference(null, null)).toBeUndefined();
+    expect(shapeDifference({ a: null }, { a: { b: 1 } })).toBe(
+      '$.a: null in green, object in blue',
+    );
+  });
 });

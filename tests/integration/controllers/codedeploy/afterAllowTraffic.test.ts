@@ -26,7 +26,10 @@ afterEach(async () => {
   await world.stop();
 });
 
-const hook = (watch: Partial<NonNullable<SuiteInput['watch']>>) => {
+const hook = (
+  watch: Partial<NonNullable<SuiteInput['watch']>>,
+  env: Record<string, string> = {},
+) => {
   const handler = createHookHandler(
     'AfterAllowTraffic',
     () =>
@@ -35,7 +38,7 @@ const hook = (watch: Partial<NonNullable<SuiteInput['watch']>>) => {
         watch: { paths: ['/'], windowMs: 2_000, alarmIntervalMs: 1_000, ...watch },
         hooks: { AfterAllowTraffic: ['home'] },
       }),
-    { env: {}, log: captureLog(), readAlarms: cloudWatchAlarmReader() },
+    { env, log: captureLog(), readAlarms: cloudWatchAlarmReader() },
   );
   return (id: string) =>
     handler(
@@ -67,5 +70,22 @@ describe('AfterAllowTraffic hook', () => {
       ),
     });
     expect(world.codeDeploy.hookStatuses.get('firing')).toBe('Failed');
+  });
+
+  it("reads the group's alarms even when both URLs are given and the proof is off", async () => {
+    // Nothing else needs the deployment read here; the alarms still do.
+    world.world.deploymentAlarmNames = ['group-5xx'];
+    world.cloudWatch.setAlarm('group-5xx', 'ALARM', 'Threshold Crossed');
+    const env = {
+      TEST_LISTENER_URL: world.test.url,
+      PRODUCTION_LISTENER_URL: world.production.url,
+      ROUTING_PROOF: 'false',
+    };
+    const result = await hook({ deploymentAlarms: true }, env)('urls');
+    expect(result).toMatchObject({
+      status: 'Failed',
+      reason: expect.stringMatching(/production watch: alarm group-5xx is in ALARM/),
+    });
+    expect(world.cloudWatch.requests[0]?.body.AlarmNames).toEqual(['group-5xx']);
   });
 });

@@ -86,6 +86,20 @@ describe('needsDiscovery', () => {
     expect(needs(watch, { ...env, PRODUCTION_LISTENER_URL: URL }, 'AfterAllowTraffic')).toBe(false);
   });
 
+  it("is needed for a watch of the deployment group's own alarms, at the watch's hook only", () => {
+    const env = {
+      TEST_LISTENER_URL: URL,
+      PRODUCTION_LISTENER_URL: URL,
+      ROUTING_PROOF: 'false',
+    };
+    const watch = (deploymentAlarms: boolean) => ({
+      watch: { paths: ['/'], windowMs: 2_000, alarmIntervalMs: 1_000, deploymentAlarms },
+    });
+    expect(needs(watch(true), env, 'AfterAllowTraffic')).toBe(true);
+    expect(needs(watch(true), env, 'AfterAllowTestTraffic')).toBe(false);
+    expect(needs(watch(false), env, 'AfterAllowTraffic')).toBe(false);
+  });
+
   it('is always needed with a service map, and never with a broken configuration', () => {
     const env = { TEST_LISTENER_URL: URL, ROUTING_PROOF: 'false' };
     const mapped = loadConfiguration(() => ({ source: 'config/services.yaml', services: [] }), env);
