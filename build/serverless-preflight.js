@@ -26,7 +26,9 @@ class PreflightPlugin {
   }
 
   check(deploying) {
-    const { runPreflight, secretRefsOf, watchesAlarms } = loadTs('../src/packaging/preflight.ts');
+    const { runPreflight, secretRefsOf, watchesAlarms, analysesMetrics } = loadTs(
+      '../src/packaging/preflight.ts',
+    );
     const { suiteFilePath } = loadTs('../src/suite/loadSuite.ts');
     const { service } = this.serverless;
     const stage = this.serverless.getProvider('aws').getStage();
@@ -53,11 +55,12 @@ class PreflightPlugin {
     const suites = [suite, ...(services ?? []).map((s) => s.suite)];
     const secretRefs = suites.flatMap(secretRefsOf);
     const alarms = suites.some(watchesAlarms);
+    const analyses = suites.some(analysesMetrics);
     const resources = service.resources?.Resources;
     const { stackParameterProblems } = loadTs('../src/packaging/stackParameters.ts');
     const problems = stackParameterProblems(service.resources?.Parameters);
     if (problems.length > 0) throw new Error(`Invalid stage params: ${problems.join('; ')}`);
-    this.grantHookRole(resources, secretRefs, services, alarms);
+    this.grantHookRole(resources, secretRefs, services, alarms, analyses);
     this.grantAlarmRole(resources, functions);
     this.grantTracing(resources);
     this.setAlarmSources(resources);
@@ -116,7 +119,7 @@ class PreflightPlugin {
     }
   }
 
-  grantHookRole(resources, secretRefs, services, alarms) {
+  grantHookRole(resources, secretRefs, services, alarms, analyses) {
     const g = loadTs('../src/packaging/packageGrants.ts');
     const fns = this.serverless.service.functions ?? {};
     const role = g.rolePolicies(resources, 'HookFunctionRole');
@@ -133,6 +136,14 @@ class PreflightPlugin {
     for (const [, r] of roles) {
       g.setInlinePolicy(r, g.SECRETS_POLICY_NAME, g.secretReadStatements(secretRefs));
       g.setInlinePolicy(r, g.WATCH_ALARMS_POLICY_NAME, g.watchAlarmStatements(alarms));
+    }
+    // Canary analysis runs in the ECS hook only (a CodeDeploy hook refuses a suite with it).
+    if (roles.length > 1) {
+      g.setInlinePolicy(
+        roles[1][1],
+        g.ANALYSIS_METRICS_POLICY_NAME,
+        g.analysisMetricStatements(analyses),
+      );
     }
     const inVpc = (key) => !!fns[key]?.vpc;
     if (['afterAllowTestTraffic', 'beforeAllowTraffic', 'afterAllowTraffic'].some(inVpc)) {

@@ -71,6 +71,23 @@ export interface SeriesLimits {
   readonly alpha: number;
 }
 
+/**
+ * The smallest one-sided p-value Mann-Whitney U can give for samples of n and m: every green
+ * point above every blue one, 1 / C(n + m, n).
+ */
+export const smallestPValue = (n: number, m: number): number => {
+  let ways = 1;
+  for (let i = 1; i <= Math.min(n, m); i++) ways = (ways * (n + m - i + 1)) / i;
+  return 1 / ways;
+};
+
+/** The fewest points per side (at least `from`) with which the test can reach p < alpha. */
+export const pointsForAlpha = (alpha: number, from = 1): number => {
+  let k = Math.max(1, from);
+  while (smallestPValue(k, k) >= alpha) k++;
+  return k;
+};
+
 /** A series where higher is worse (latency per minute), judged with Mann-Whitney U. */
 export const judgeSeries = (
   metric: string,
@@ -83,6 +100,15 @@ export const judgeSeries = (
       metric,
       verdict: 'inconclusive',
       detail: `too few complete minutes to judge: green ${green.length}, blue ${blue.length}, ${limits.minPoints} needed on each side`,
+    };
+  }
+  // A pass must be one the test could have refused: with so few points that even the most
+  // extreme ranking stays above alpha, "no evidence of a regression" says nothing.
+  if (smallestPValue(green.length, blue.length) >= limits.alpha) {
+    return {
+      metric,
+      verdict: 'inconclusive',
+      detail: `too few complete minutes to judge: green ${green.length}, blue ${blue.length}; no ranking of so few minutes reaches p < ${limits.alpha}`,
     };
   }
   const t = mannWhitneyGreater(green, blue);

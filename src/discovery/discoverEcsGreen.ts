@@ -19,7 +19,7 @@ import { DiscoveryError } from '../errors';
 import type { Facts } from '../suite/facts';
 import type { EcsStage } from '../suite/schema';
 import { awsRead } from './awsRead';
-import { createElbReads, listenerArnOf } from './elbReads';
+import { createElbReads, listenerArnOf, loadBalancerArnOf } from './elbReads';
 import { factsOf } from './revisionFacts';
 import {
   describeForwards,
@@ -56,6 +56,14 @@ export interface EcsGreenTarget {
   /** Service Connect test traffic is chosen by this header: sent on every green-side request. */
   readonly testHeader?: { readonly name: string; readonly value: string };
   readonly routing?: string;
+  /** Both target groups and their load balancer: whose metrics canary analysis reads. */
+  readonly metricTargets?: MetricTargets;
+}
+
+export interface MetricTargets {
+  readonly greenTargetGroupArn: string;
+  readonly blueTargetGroupArn: string;
+  readonly loadBalancerArn: string;
 }
 
 /** The header that makes Service Connect send a request to green, if the revision uses it. */
@@ -149,6 +157,14 @@ export const createEcsGreenDiscovery = (clients: EcsReadClients, now = () => Dat
       };
     }
     const listenerArn = listenerArnOf(rule);
+    const metricTargets: MetricTargets | undefined =
+      greenTg && blueTg
+        ? {
+            greenTargetGroupArn: greenTg,
+            blueTargetGroupArn: blueTg,
+            loadBalancerArn: loadBalancerArnOf(listenerArn),
+          }
+        : undefined;
     const prove = options.routingProof;
     const proveBlue = prove && options.needsBlueAlone === true && prodRule !== undefined;
     const [listener, forwards, healthy, prodListener, prodForwards] = await Promise.all([
@@ -186,6 +202,7 @@ export const createEcsGreenDiscovery = (clients: EcsReadClients, now = () => Dat
       facts: await facts(),
       ...(testHeader && { testHeader }),
       ...(routing && { routing }),
+      ...(metricTargets && { metricTargets }),
     };
   };
 

@@ -4,15 +4,10 @@
  * ALB reports nothing for a minute without one) and `TargetResponseTime` in seconds, with the
  * dimensions CloudWatch uses. Every listener counts, the test listener too, as on a real ALB.
  */
+import { albDimensionValue } from '../traffic/albMetricQueries';
 import type { LocalAwsWorld } from './awsWorld';
 import type { MetricStore } from './metricStore';
 import type { ProxyTarget, SwitchableProxy } from './switchableProxy';
-
-/** `arn:…:loadbalancer/app/<name>/<id>` → `app/<name>/<id>` (the metrics' dimension value). */
-export const fullName = (arn: string, kind: 'loadbalancer' | 'targetgroup'): string =>
-  kind === 'loadbalancer'
-    ? (arn.split(':loadbalancer/')[1] ?? arn)
-    : `targetgroup/${arn.split(':targetgroup/')[1] ?? arn}`;
 
 export const recordAlbMetrics = (
   world: LocalAwsWorld,
@@ -21,13 +16,13 @@ export const recordAlbMetrics = (
   /** Which app URL serves which target group. */
   targetGroupOf: (target: ProxyTarget) => string | undefined,
 ): void => {
-  const lb = fullName(world.loadBalancerArn, 'loadbalancer');
+  const lb = albDimensionValue(world.loadBalancerArn, 'loadbalancer');
   for (const listener of listeners) {
     listener.onForwarded = (target, status, latencyMs) => {
       const tgArn = targetGroupOf(target);
       if (!tgArn) return;
       const dimensions = [
-        { Name: 'TargetGroup', Value: fullName(tgArn, 'targetgroup') },
+        { Name: 'TargetGroup', Value: albDimensionValue(tgArn, 'targetgroup') },
         { Name: 'LoadBalancer', Value: lb },
       ];
       const metric = (name: string) => ({ namespace: 'AWS/ApplicationELB', name, dimensions });

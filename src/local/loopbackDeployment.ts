@@ -19,6 +19,8 @@ export interface LoopbackDeploymentOptions {
   readonly green?: Partial<SampleAppOptions>;
   /** The world's names (cluster, service, groups…); the sample world's unless given. */
   readonly names?: Omit<SampleWorldOptions, 'prodPort' | 'testPort'>;
+  /** The clock of the load balancer's metrics (scaledClock for many minutes in seconds). */
+  readonly metricClock?: () => number;
 }
 
 export type Side = 'blue' | 'green';
@@ -53,7 +55,7 @@ export class LoopbackDeployment {
     const codeDeploy = new LocalCodeDeployEndpoint({ world });
     const elb = new LocalElbv2Endpoint(world);
     const ecs = new LocalEcsEndpoint(world);
-    const cloudWatch = new LocalCloudWatchEndpoint(WORLD_REGION);
+    const cloudWatch = new LocalCloudWatchEndpoint(WORLD_REGION, options.metricClock);
     await Promise.all([codeDeploy.start(), elb.start(), ecs.start(), cloudWatch.start()]);
     recordAlbMetrics(world, cloudWatch.metrics, [production, test], (t) =>
       t.url === blueApp.url ? world.tg1.arn : t.url === greenApp.url ? world.tg2.arn : undefined,

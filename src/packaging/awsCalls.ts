@@ -20,6 +20,8 @@ export type { AwsCall, CallTargets } from './awsCallTypes';
 export const WILDCARD_GRANTS: Readonly<Record<string, string>> = {
   'cloudwatch:DescribeAlarms':
     'the DescribeAlarms API reference: composite alarms are returned only when the permission is scoped to "*" (the alarm resource type covers metric alarms only)',
+  'cloudwatch:GetMetricData':
+    'the Service Authorization Reference: its one resource type, dataset, is optional and names PromQL data; a read of classic metrics such as the load balancer\'s names no resource, so only "*" matches it',
 };
 
 /** The production watch's alarm read, authorised against "*" (see WILDCARD_GRANTS). */
@@ -30,6 +32,18 @@ const alarmCalls = (t: CallTargets): AwsCall[] =>
           action: 'cloudwatch:DescribeAlarms',
           resource: arn(t, 'cloudwatch', 'alarm:payments-5xx'),
           why: 'the production watch reads the states of its alarms',
+        },
+      ]
+    : [];
+
+/** Canary analysis's metric read (ECS hook), authorised against "*" (see WILDCARD_GRANTS). */
+const metricCalls = (t: CallTargets): AwsCall[] =>
+  t.analysesMetrics
+    ? [
+        {
+          action: 'cloudwatch:GetMetricData',
+          resource: '*',
+          why: "canary analysis reads the load balancer's metrics of green's and blue's target groups",
         },
       ]
     : [];
@@ -165,6 +179,7 @@ export const awsCallsOf = (kind: FunctionKind, t: CallTargets): AwsCall[] => {
       ...describeOnlyCalls,
       ...t.secrets.map((ref) => secretCall(t, ref)),
       ...alarmCalls(t),
+      ...metricCalls(t),
     ];
   }
   if (kind === 'hook') {

@@ -59,6 +59,15 @@ export const WATCH_ALARMS_POLICY_NAME = 'read-watch-alarms';
 export const watchAlarmStatements = (watchesAlarms: boolean): Json[] =>
   watchesAlarms ? [{ Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' }] : [];
 
+export const ANALYSIS_METRICS_POLICY_NAME = 'read-analysis-metrics';
+
+/**
+ * cloudwatch:GetMetricData on "*", only for the ECS hook of a stage whose suite asks for canary
+ * analysis: a read of classic metrics names no resource (see WILDCARD_GRANTS in awsCalls.ts).
+ */
+export const analysisMetricStatements = (analyses: boolean): Json[] =>
+  analyses ? [{ Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' }] : [];
+
 export const ENI_MANAGEMENT_POLICY = {
   'Fn::Join': [
     '',

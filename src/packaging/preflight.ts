@@ -157,3 +157,6 @@ export const runPreflight = (input: PreflightInput): Suite | undefined => {
 /** Whether the suite's production watch reads CloudWatch alarms (cloudwatch:DescribeAlarms). */
 export const watchesAlarms = (suite: Suite | undefined): boolean =>
   !!suite?.watch && (suite.watch.alarms.length > 0 || suite.watch.deploymentAlarms);
+
+/** Whether the suite asks for canary analysis (cloudwatch:GetMetricData, the ECS hook only). */
+export const analysesMetrics = (suite: Suite | undefined): boolean => !!suite?.analysis;

@@ -6,13 +6,16 @@
  * checks run where is selection.ts.
  */
 import * as z from 'zod/mini';
+import { analysis } from './analysis';
 import { check, ecsSettings, readiness, retry, tls } from './checks';
 import { closeMatches } from './closeMatches';
 import { factNameProblem, referencesIn, stringsIn } from './facts';
+import { RESERVED_NAMES } from './itemNames';
 import { milliseconds, nonEmpty, positiveInt, SUITE_DEFAULTS, tagSafe } from './primitives';
 import { HOOK_NAMES } from './stages';
 import { compare, sampled, watch } from './streams';
 
+export * from './analysis';
 export * from './checks';
 export * from './primitives';
 export * from './stages';
@@ -34,6 +37,11 @@ export const suiteSchema = z
     compare: z._default(z.array(compare), []),
     /** The production watch: AfterAllowTraffic, or POST_PRODUCTION_TRAFFIC_SHIFT in slices. */
     watch: z.optional(watch),
+    /**
+     * Canary analysis of real user traffic from the load balancer's metrics, green's target group
+     * against blue's, at every ECS PRODUCTION_TRAFFIC_SHIFT step (src/suite/analysis.ts).
+     */
+    analysis: z.optional(analysis),
     /**
      * The operator's escape hatch, off unless set: a deployment marked with `marker` passes
      * without checks, logged and counted (CodeDeploy: the deployment's description; ECS: a tag
@@ -108,6 +116,19 @@ export const suiteSchema = z
         }
         names.add(c.name);
       });
+      // The verdict knows the watch and the analysis by name: a check must not stand in for them.
+      for (const section of ['checks', 'sampled', 'compare'] as const) {
+        suite[section].forEach((c, i) => {
+          if (RESERVED_NAMES.includes(c.name)) {
+            ctx.addIssue({
+              code: 'custom',
+              input: c.name,
+              path: [section, i, 'name'],
+              message: `"${c.name}" is the name of the suite's ${c.name}; give this check another name`,
+            });
+          }
+        });
+      }
       for (const section of ['sampled', 'compare'] as const) {
         suite[section].forEach((c, i) => {
           if (names.has(c.name)) {

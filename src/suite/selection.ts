@@ -3,7 +3,17 @@
  * CodeDeploy equivalent's (ECS), else every check (CodeDeploy); an ECS stage with neither selects
  * nothing, and the ECS hook answers FAILED there.
  */
-import type { Check, CompareCheck, HookName, SampledCheck, Suite, WatchSettings } from './schema';
+
+import { ANALYSIS_NAME, WATCH_NAME } from './itemNames';
+import type {
+  AnalysisSettings,
+  Check,
+  CompareCheck,
+  HookName,
+  SampledCheck,
+  Suite,
+  WatchSettings,
+} from './schema';
 import { ECS_EQUIVALENTS, isEcsStage } from './stages';
 
 /**
@@ -40,20 +50,31 @@ export const WATCH_STAGES: readonly HookName[] = [
 export const watchForHook = (suite: Suite, hook: HookName): WatchSettings | undefined =>
   WATCH_STAGES.includes(hook) ? suite.watch : undefined;
 
+/**
+ * The stages where the suite's `analysis:` judges real user traffic: every production traffic
+ * step of an ECS deployment. No CodeDeploy hook runs it yet, and a CodeDeploy hook refuses a
+ * suite that asks for it (hookConfiguration.ts) rather than pass without it.
+ */
+export const ANALYSIS_STAGES: readonly HookName[] = ['PRODUCTION_TRAFFIC_SHIFT'];
+
+/** The suite's canary analysis, if this hook runs it. */
+export const analysisForHook = (suite: Suite, hook: HookName): AnalysisSettings | undefined =>
+  ANALYSIS_STAGES.includes(hook) ? suite.analysis : undefined;
+
 /** Everything a hook runs, by name: the selection that the verdict must see judged. */
 export const selectedItems = (suite: Suite, hook: HookName): string[] => [
   ...checksForHook(suite, hook).map((c) => c.name),
   ...sampledForHook(suite, hook).map((c) => c.name),
   ...comparisonsForHook(suite, hook).map((c) => c.name),
   ...(watchForHook(suite, hook) ? [WATCH_NAME] : []),
+  ...(analysisForHook(suite, hook) ? [ANALYSIS_NAME] : []),
 ];
 
 /** Whether a hook's selection needs the production listener: a comparison, or the watch. */
 export const needsProduction = (suite: Suite, hook: HookName): boolean =>
   comparisonsForHook(suite, hook).length > 0 || watchForHook(suite, hook) !== undefined;
 
-/** The name the production watch's result carries. */
-export const WATCH_NAME = 'production watch';
+export { ANALYSIS_NAME, WATCH_NAME } from './itemNames';
 
 const selectForHook = <T extends { name: string }>(suite: Suite, hook: HookName, all: T[]): T[] => {
   const source = selectionSource(suite, hook);

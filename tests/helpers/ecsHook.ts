@@ -55,16 +55,26 @@ export const startEcsHookWorld = async (
   const invokeUntilDone = async (
     stage: string,
     hookDetails: Record<string, unknown> = {},
-    options: { maxInvocations?: number; between?: (i: number) => void } = {},
+    options: {
+      maxInvocations?: number;
+      between?: (i: number) => void;
+      /** The world's clock runs this many times faster than real time (scaledClock). */
+      timeScale?: number;
+      /** The next invocation's event, from the stage's (its weights, say). */
+      shape?: (e: ReturnType<typeof event>) => ReturnType<typeof event>;
+    } = {},
   ) => {
     const responses: EcsHookResponse[] = [];
     let details = hookDetails;
     for (let i = 0; i < (options.maxInvocations ?? 20); i++) {
-      const response = await invoke(event(stage, { hookDetails: details }));
+      const e = event(stage, { hookDetails: details });
+      const response = await invoke(options.shape ? options.shape(e) : e);
       responses.push(response);
       if (response.hookStatus !== 'IN_PROGRESS') break;
       details = { ...details, ...response.hookDetails };
-      await new Promise((r) => setTimeout(r, (response.callBackDelay ?? 30) * 1000));
+      await new Promise((r) =>
+        setTimeout(r, ((response.callBackDelay ?? 30) * 1000) / (options.timeScale ?? 1)),
+      );
       options.between?.(i);
     }
     return { responses, hookDetails: details };

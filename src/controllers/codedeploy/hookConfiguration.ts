@@ -31,10 +31,22 @@ export const loadConfiguration = (
   } catch (error) {
     problems.push((error as Error).message);
   }
+  // Canary analysis judges the steps of an ECS native deployment; a CodeDeploy hook cannot run
+  // it yet, and must not pass a deployment whose suite asks for it without it.
+  const analysing = catalog && suitesOf(catalog).find((s) => s.analysis);
+  if (analysing) {
+    problems.push(
+      `suite "${analysing.name}" asks for canary analysis (analysis:), which runs at ECS native blue/green's PRODUCTION_TRAFFIC_SHIFT only; no CodeDeploy hook can judge it. Give this deployment group a suite without analysis:, or move the service to ECS native blue/green`,
+    );
+    catalog = undefined;
+  }
   return catalog && settings
     ? { ok: true, catalog, settings }
     : { ok: false, error: `Invalid configuration, fix it and redeploy. ${problems.join('\n')}` };
 };
+
+const suitesOf = (catalog: HookCatalog): Suite[] =>
+  catalog.services ? catalog.services.map((s) => s.suite) : [catalog.suite];
 
 const usesFacts = (suite: Suite): boolean =>
   suite.checks.some((c) => stringsIn(c.expect).some((t) => t.text.includes('{{')));

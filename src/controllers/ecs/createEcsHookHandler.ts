@@ -18,6 +18,7 @@ import { ENV_DEFAULTS, type HookSettings, readHookSettings } from '../../config/
 import { createEcsGreenDiscovery, type EcsGreenDiscovery } from '../../discovery/discoverEcsGreen';
 import type { AlarmReader } from '../../discovery/readAlarmStates';
 import { awsAlarmReader } from '../../discovery/readAlarmStates';
+import { awsMetricReader } from '../../discovery/readMetrics';
 import { exempt } from '../../engine/verdict';
 import { DiscoveryError, describeError, TimeBudgetError } from '../../errors';
 import { InvocationMeasure } from '../../logging/invocationMeasure';
@@ -26,8 +27,9 @@ import { type Meter, noMeter } from '../../logging/metrics';
 import { parseBaseUrl } from '../../probe/baseUrl';
 import type { SecretReader } from '../../probe/secrets';
 import type { Suite } from '../../suite/schema';
-import { selectedItems, watchForHook } from '../../suite/selection';
+import { analysisForHook, selectedItems, watchForHook } from '../../suite/selection';
 import { type Phase, runWithDeadline } from '../../time/timeBudget';
+import type { MetricReader } from '../../traffic/metricReading';
 import { answerOf, type EcsHookResponse, failed, RETURN_MARGIN_MS } from './hookResponse';
 import { judgeStage, nothingSelectedReason } from './judgeStage';
 import { type EcsHookEvent, parseEcsHookEvent } from './parseEcsHookEvent';
@@ -44,6 +46,10 @@ export interface EcsHookHandlerOptions {
   readonly now?: () => Date;
   /** Reads CloudWatch alarm states for the production watch; CloudWatch unless given. */
   readonly readAlarms?: AlarmReader;
+  /** Reads the load balancer's metrics for canary analysis; CloudWatch by default. */
+  readonly readMetrics?: MetricReader;
+  /** The metrics' clock (epoch ms): the wall clock, unless a rehearsal runs minutes faster. */
+  readonly metricClock?: () => number;
   /** Reads the suite's secrets; SSM and Secrets Manager unless given. */
   readonly readSecret?: SecretReader;
   /** Where verdicts go as metrics (the Lambda handler passes the EMF meter); none unless given. */
@@ -74,11 +80,22 @@ const LAMBDA_MAX_MS = 900_000;
  * Older, it belongs to something else and the step starts over; a readiness state past its
  * budget but within this is judged (FAILED), never restarted.
  */
-export const maxStateAgeMs = (suite: Suite, event: EcsHookEvent): number =>
-  suite.ecs.overallBudgetMs +
-  (watchForHook(suite, event.lifecycleStage)?.windowMs ?? 0) +
-  2 * (Math.max(suite.ecs.callBackDelaySeconds, suite.ecs.watchCallBackDelaySeconds) * 1000) +
-  LAMBDA_MAX_MS;
+export const maxStateAgeMs = (suite: Suite, event: EcsHookEvent): number => {
+  const analysis = analysisForHook(suite, event.lifecycleStage);
+  const delays = [
+    suite.ecs.callBackDelaySeconds,
+    suite.ecs.watchCallBackDelaySeconds,
+    analysis?.callBackDelaySeconds ?? 0,
+  ];
+  return (
+    suite.ecs.overallBudgetMs +
+    (watchForHook(suite, event.lifecycleStage)?.windowMs ?? 0) +
+    // An analysis that waited its whole maxWaitMs must still be judged (FAILED), not restarted.
+    (analysis?.maxWaitMs ?? 0) +
+    2 * Math.max(...delays) * 1000 +
+    LAMBDA_MAX_MS
+  );
+};
 
 export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerOptions = {}) => {
   const baseLog = options.log ?? createLogger();
@@ -145,6 +162,8 @@ export const createEcsHookHandler = (load: () => Suite, options: EcsHookHandlerO
       serviceDeployment,
       // The AWS readers unless a test or the rehearsal hands in its own.
       readAlarms: options.readAlarms ?? awsAlarmReader,
+      readMetrics: options.readMetrics ?? awsMetricReader,
+      metricNow: options.metricClock ?? Date.now,
       readSecret: options.readSecret ?? awsSecretReader,
       now,
       log,

@@ -15,8 +15,17 @@ import type { Log } from '../../logging/logger';
 import type { SecretReader } from '../../probe/secrets';
 import type { EcsStage, Suite } from '../../suite/schema';
 import { tagSafe } from '../../suite/schema';
-import { comparisonsForHook, selectedItems, WATCH_NAME, watchForHook } from '../../suite/selection';
+import {
+  ANALYSIS_NAME,
+  analysisForHook,
+  comparisonsForHook,
+  selectedItems,
+  WATCH_NAME,
+  watchForHook,
+} from '../../suite/selection';
 import type { Phase } from '../../time/timeBudget';
+import type { MetricReader } from '../../traffic/metricReading';
+import { answerAnalysis } from './analysisStage';
 import { answerOf, type EcsHookResponse, failed } from './hookResponse';
 import type { EcsHookEvent } from './parseEcsHookEvent';
 import type { createServiceDeploymentReads } from './serviceDeployment';
@@ -29,8 +38,11 @@ export interface StageJudge {
   readonly discovery: EcsGreenDiscovery;
   readonly serviceDeployment: ReturnType<typeof createServiceDeploymentReads>;
   readonly readAlarms?: AlarmReader;
+  readonly readMetrics?: MetricReader;
   readonly readSecret?: SecretReader;
   readonly now: () => Date;
+  /** The clock of the load balancer's metrics, for canary analysis (epoch ms). */
+  readonly metricNow: () => number;
   readonly log: Log;
   readonly phase: Phase;
   /** What this invocation measured (durations, failed checks, watch samples) for its metrics. */
@@ -112,7 +124,7 @@ export const judgeStage = async (
   });
   // The param overrides what discovery found, as TEST_LISTENER_URL does for green.
   const productionUrl = j.settings.productionListenerUrl ?? green.productionUrl;
-  const checks = selected.filter((name) => name !== WATCH_NAME);
+  const checks = selected.filter((name) => name !== WATCH_NAME && name !== ANALYSIS_NAME);
   const watchSlice = async (s: StepState) => {
     phase.current = 'the production watch';
     return answerWatchSlice({
@@ -133,9 +145,28 @@ export const judgeStage = async (
       measure: j.measure,
     });
   };
-  // The checks ran and passed earlier in this step: carry on watching.
-  if (watch && state.watch && checks.every((name) => state.checksPassed.includes(name))) {
-    return watchSlice(state);
+  const analysis = analysisForHook(suite, stage);
+  const analysisStep = async (s: StepState) => {
+    phase.current = 'the canary analysis';
+    if (!j.readMetrics) return failed('canary analysis: no metric reader');
+    return answerAnalysis({
+      analysis: analysis as NonNullable<typeof analysis>,
+      selected,
+      state: s,
+      event,
+      ...(green.metricTargets && { targets: green.metricTargets }),
+      readMetrics: j.readMetrics,
+      metricNow: j.metricNow,
+      signal,
+      log,
+    });
+  };
+  const checksDone = checks.every((name) => state.checksPassed.includes(name));
+  // The checks ran and passed earlier in this step (or there are none): carry on watching, or
+  // analysing.
+  if (watch && state.watch && checksDone) return watchSlice(state);
+  if (analysis && (checks.length === 0 || (state.analysis && checksDone))) {
+    return analysisStep(state);
   }
   phase.current = 'the suite';
   const result = await j.measure.timed('Suite', () =>
@@ -162,6 +193,9 @@ export const judgeStage = async (
   if (result.verdict === 'Succeeded') {
     if (watch) {
       return watchSlice({ ...state, checksPassed: checks, readinessAttempts: 0 });
+    }
+    if (analysis) {
+      return analysisStep({ ...state, checksPassed: checks, readinessAttempts: 0 });
     }
     return answerOf(decide(selected, result.checks, stage));
   }

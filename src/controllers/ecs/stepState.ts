@@ -45,6 +45,11 @@ const carried = z.object({
   /** The stage's checks ran and passed, in this deployment, stage and step. */
   checksPassed: z._default(z.array(z.string()), []),
   watch: z.optional(carriedWatch),
+  /**
+   * The canary analysis of this step: when it began and how many times its metrics were read.
+   * `startedAt` is on the metrics' clock, checked where it is used (analysisStage.ts).
+   */
+  analysis: z.optional(z.object({ startedAt: count(), reads: count() })),
 });
 
 type Carried = z.output<typeof carried>;
@@ -61,6 +66,8 @@ export interface StepState {
   readonly readinessAttempts: number;
   readonly checksPassed: readonly string[];
   readonly watch?: WatchProgress;
+  /** The step's canary analysis is under way: since when (metrics' clock, epoch ms), reads made. */
+  readonly analysis?: { readonly startedAt: number; readonly reads: number };
 }
 
 /** A traffic step, by green's weights: under LINEAR and CANARY each step has its own. */
@@ -139,6 +146,7 @@ const fromCarried = (binding: StepBinding, c: Carried): StepState => ({
       longestGapMs: c.watch.longestGapMs,
     },
   }),
+  ...(c.analysis && { analysis: { startedAt: c.analysis.startedAt, reads: c.analysis.reads } }),
 });
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -163,6 +171,9 @@ export const stateDetails = (state: StepState): Record<string, unknown> => ({
         }),
         longestGapMs: Math.round(state.watch.longestGapMs),
       },
+    }),
+    ...(state.analysis && {
+      analysis: { startedAt: state.analysis.startedAt, reads: state.analysis.reads },
     }),
   } satisfies z.input<typeof carried>,
 });

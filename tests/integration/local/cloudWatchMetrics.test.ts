@@ -95,7 +95,7 @@ it('throttling comes back as the SDK reports it', async () => {
 describe("the loopback ALB's metrics, from the requests its listeners forwarded", () => {
   it('a canary step at 10 %: each target group counts its own requests and 5xx, read with GetMetricData', async () => {
     const { LoopbackDeployment } = await import('../../../src/local/loopbackDeployment');
-    const { fullName } = await import('../../../src/local/albMetrics');
+    const { albDimensionValue } = await import('../../../src/traffic/albMetricQueries');
     const world = await LoopbackDeployment.start();
     try {
       world.split('production', 10);
@@ -107,8 +107,11 @@ describe("the loopback ALB's metrics, from the requests its listeners forwarded"
         credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       });
       const dims = (tgArn: string) => [
-        { Name: 'TargetGroup', Value: fullName(tgArn, 'targetgroup') },
-        { Name: 'LoadBalancer', Value: fullName(world.world.loadBalancerArn, 'loadbalancer') },
+        { Name: 'TargetGroup', Value: albDimensionValue(tgArn, 'targetgroup') },
+        {
+          Name: 'LoadBalancer',
+          Value: albDimensionValue(world.world.loadBalancerArn, 'loadbalancer'),
+        },
       ];
       const q = (id: string, name: string, tgArn: string) => ({
         Id: id,

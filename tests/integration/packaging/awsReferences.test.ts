@@ -72,13 +72,14 @@ const deniedCalls = async (
   buckets: readonly string[] = [],
   services?: Parameters<typeof callsOf>[3],
   watchesAlarms = false,
+  analysesMetrics = false,
 ) => {
   const denied: string[] = [];
   for (const fn of functionsOf(resources)) {
     const outcomes = await simulateCalls(
       resources,
       fn.roleId,
-      callsOf(fn, secrets, buckets, services, watchesAlarms),
+      callsOf(fn, secrets, buckets, services, watchesAlarms, analysesMetrics),
     );
     for (const { call, result } of outcomes) {
       if (result !== 'Allowed') {
@@ -116,6 +117,8 @@ watch:
     X-Watch: { secret: { ssm: /app/watch-key } }
   alarms: [payments-5xx]
   deploymentAlarms: true
+analysis:
+  minRequests: 500
 `;
 
 describe.each([
@@ -148,10 +151,24 @@ describe.each([
       'hook',
       'hook',
     ]);
-    expect(await deniedCalls(variant.resources, secrets, buckets, undefined, alarms)).toEqual([]);
+    expect(
+      await deniedCalls(variant.resources, secrets, buckets, undefined, alarms, alarms),
+    ).toEqual([]);
     // Least privilege: the alarm read is granted only to a stage whose watch reads alarms.
     const granted = JSON.stringify(variant.resources).includes('cloudwatch:DescribeAlarms');
     expect(granted).toBe(alarms);
+  });
+
+  it('grants the metric read of canary analysis to the ECS hook alone, and only for a suite with analysis: (IAM simulator)', async () => {
+    // The full variant's suite asks for analysis; the dev defaults do not.
+    const analyses = alarms;
+    const metricRead = [
+      { action: 'cloudwatch:GetMetricData', resource: '*', why: 'canary analysis' },
+    ];
+    const ecs = await simulateCalls(variant.resources, 'EcsHookFunctionRole', metricRead);
+    const codeDeploy = await simulateCalls(variant.resources, 'HookFunctionRole', metricRead);
+    expect(ecs.map((o) => o.result)).toEqual([analyses ? 'Allowed' : 'ImplicitlyDenied']);
+    expect(codeDeploy.map((o) => o.result)).toEqual(['ImplicitlyDenied']);
   });
 
   it('grants on "*" only actions that the reference lists with no resource type', async () => {

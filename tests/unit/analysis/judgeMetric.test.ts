@@ -1,4 +1,9 @@
-import { judgeRate, judgeSeries } from '../../../src/analysis/judgeMetric';
+import {
+  judgeRate,
+  judgeSeries,
+  pointsForAlpha,
+  smallestPValue,
+} from '../../../src/analysis/judgeMetric';
 
 const rate = { minRequests: 500, minEffect: 0.01, alpha: 0.01 };
 const series = { minPoints: 5, minEffect: 20, alpha: 0.01 };
@@ -80,5 +85,27 @@ describe('judgeSeries (latency per minute, Mann-Whitney U)', () => {
     expect(judgeSeries('p99', [300, 310], [100, 110, 120, 130, 140], series).verdict).toBe(
       'inconclusive',
     );
+  });
+
+  it('is inconclusive, never a pass, when no ranking of so few minutes could reach alpha', () => {
+    // 3 minutes a side: even every green minute above every blue one gives p = 1/20 = 0.05
+    const limits = { minPoints: 3, minEffect: 20, alpha: 0.01 };
+    const j = judgeSeries('p99', [900, 950, 990], [100, 110, 120], limits);
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.detail).toBe(
+      'too few complete minutes to judge: green 3, blue 3; no ranking of so few minutes reaches p < 0.01',
+    );
+    expect(
+      judgeSeries('p99', [900, 950, 990, 999, 1000], [100, 110, 120, 130, 140], limits).verdict,
+    ).toBe('fail');
+  });
+
+  it('knows the smallest p-value each size can give, and the sizes each alpha needs', () => {
+    expect(smallestPValue(3, 3)).toBeCloseTo(1 / 20, 12);
+    expect(smallestPValue(4, 4)).toBeCloseTo(1 / 70, 12);
+    expect(smallestPValue(5, 3)).toBeCloseTo(1 / 56, 12);
+    expect(pointsForAlpha(0.01)).toBe(5);
+    expect(pointsForAlpha(0.05)).toBe(4);
+    expect(pointsForAlpha(0.2)).toBe(2); // 1 / C(4, 2) = 0.17
   });
 });

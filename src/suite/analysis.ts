@@ -1,0 +1,84 @@
+/**
+ * Canary analysis of real user traffic: green's target group against blue's, from the load
+ * balancer's own metrics, per complete minute, at every production traffic step of an ECS native
+ * deployment (PRODUCTION_TRAFFIC_SHIFT). While blue still serves, the baseline is blue's same
+ * minutes; once green serves everything, blue's minutes before the step (`baselineMs`).
+ */
+import * as z from 'zod/mini';
+import { pointsForAlpha } from '../analysis/judgeMetric';
+import { milliseconds, positiveInt } from './primitives';
+
+export const LATENCY_PERCENTILES = ['p50', 'p95', 'p99'] as const;
+
+export const analysis = z
+  .strictObject({
+    /** Requests each side must have served in the judged minutes before its error rate is judged. */
+    minRequests: z._default(positiveInt(), 200),
+    /**
+     * Complete minutes with traffic each side needs before its latency is judged: at least as
+     * many as can show a regression at `alpha` (5 at 0.01, 4 at 0.05), else latency could only
+     * ever look fine.
+     */
+    minMinutes: z._default(positiveInt().check(z.maximum(60)), 5),
+    /**
+     * Evidence a regression needs: a one-sided p-value below this. The step looks again every
+     * callback while it waits, and each look is a new chance of a false alarm: hence 0.01.
+     */
+    alpha: z._default(z.number().check(z.gt(0), z.maximum(0.2, 'at most 0.2')), 0.01),
+    errorRate: z.prefault(
+      z.strictObject({
+        /** Green's 5xx rate minus blue's that is worth failing for (0.01: one point). */
+        minEffect: z._default(z.number().check(z.gt(0), z.lt(1)), 0.01),
+      }),
+      {},
+    ),
+    latency: z.prefault(
+      z.strictObject({
+        percentiles: z._default(z.array(z.enum(LATENCY_PERCENTILES)).check(z.minLength(1)), [
+          'p99',
+        ]),
+        /** Green's typical increase over blue, in ms, that is worth failing for. */
+        minEffectMs: z._default(z.number().check(z.minimum(0)), 25),
+      }),
+      {},
+    ),
+    /**
+     * ALB metrics arrive a minute or two after the minute ends: a minute is judged only once this
+     * long has passed since its end.
+     */
+    settleMs: z._default(milliseconds().check(z.maximum(600_000, 'at most 10 minutes')), 120_000),
+    /** A step at 100 % compares green's minutes with this much of blue's before the step. */
+    baselineMs: z._default(
+      milliseconds().check(
+        z.minimum(60_000, 'at least one minute'),
+        z.maximum(3_600_000, 'at most 1 hour'),
+      ),
+      600_000,
+    ),
+    /** The pause ECS makes between two looks while the analysis waits for more minutes. */
+    callBackDelaySeconds: z._default(positiveInt().check(z.maximum(900)), 60),
+    /** How long a step may wait for enough traffic before the inconclusive rule applies. */
+    maxWaitMs: z._default(milliseconds().check(z.maximum(3_600_000, 'at most 1 hour')), 600_000),
+    /**
+     * Too little traffic is never a pass: `fail` (the default) fails the stage naming the traffic
+     * seen and needed. There is no `pass`: a service too quiet to judge relies on the synthetic
+     * comparison (`compare:`) at the test stage instead.
+     */
+    onInconclusive: z._default(z.enum(['fail']), 'fail'),
+  })
+  .check(
+    z.superRefine((a, ctx) => {
+      const needed = pointsForAlpha(a.alpha);
+      if (a.minMinutes < needed) {
+        ctx.addIssue({
+          code: 'custom',
+          input: a.minMinutes,
+          path: ['minMinutes'],
+          message: `${a.minMinutes} minutes a side can never show a latency regression at alpha ${a.alpha}: at least ${needed}`,
+        });
+      }
+    }),
+  );
+
+export type AnalysisInput = z.input<typeof analysis>;
+export type AnalysisSettings = z.output<typeof analysis>;

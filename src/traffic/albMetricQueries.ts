@@ -1,0 +1,42 @@
+/**
+ * The load balancer's metrics of one side's target group (AWS/ApplicationELB, one-minute
+ * periods): requests, target 5xx and response-time percentiles, with the dimension values
+ * CloudWatch uses (`app/<lb>/<id>`, `targetgroup/<tg>/<id>`), taken from the ARNs discovery found.
+ */
+import type { MetricQuery } from './metricReading';
+
+/** `arn:…:loadbalancer/app/<name>/<id>` → `app/<name>/<id>`; `arn:…:targetgroup/<n>/<id>` → `targetgroup/<n>/<id>`. */
+export const albDimensionValue = (arn: string, kind: 'loadbalancer' | 'targetgroup'): string =>
+  kind === 'loadbalancer'
+    ? (arn.split(':loadbalancer/')[1] ?? arn)
+    : `targetgroup/${arn.split(':targetgroup/')[1] ?? arn}`;
+
+export interface SideTarget {
+  readonly side: 'green' | 'blue';
+  readonly targetGroupArn: string;
+  readonly loadBalancerArn: string;
+}
+
+export type AlbMetric = 'requests' | 'errors' | 'p50' | 'p95' | 'p99';
+
+const METRICS: Readonly<Record<AlbMetric, { metricName: string; stat: string }>> = {
+  requests: { metricName: 'RequestCount', stat: 'Sum' },
+  errors: { metricName: 'HTTPCode_Target_5XX_Count', stat: 'Sum' },
+  p50: { metricName: 'TargetResponseTime', stat: 'p50' },
+  p95: { metricName: 'TargetResponseTime', stat: 'p95' },
+  p99: { metricName: 'TargetResponseTime', stat: 'p99' },
+};
+
+/** The query id of one metric of one side, e.g. `green_p99`. */
+export const queryId = (side: SideTarget['side'], metric: AlbMetric): string => `${side}_${metric}`;
+
+export const albQueries = (target: SideTarget, metrics: readonly AlbMetric[]): MetricQuery[] =>
+  metrics.map((metric) => ({
+    id: queryId(target.side, metric),
+    namespace: 'AWS/ApplicationELB',
+    ...METRICS[metric],
+    dimensions: {
+      TargetGroup: albDimensionValue(target.targetGroupArn, 'targetgroup'),
+      LoadBalancer: albDimensionValue(target.loadBalancerArn, 'loadbalancer'),
+    },
+  }));

@@ -1,0 +1,150 @@
+/**
+ * Canary analysis of one window of real user traffic: green's target group against blue's, from
+ * the load balancer's metrics, minute by minute. Only complete minutes are judged (ALB metrics
+ * settle a minute or two after the minute ends), and the result says which. Each metric is pass,
+ * fail or inconclusive with its numbers (src/analysis); the window passes only when every metric
+ * passed. Too little traffic is inconclusive, never a pass.
+ */
+import { judgeRate, judgeSeries, type MetricJudgement } from '../analysis/judgeMetric';
+import type { AnalysisSettings } from '../suite/analysis';
+import { type AlbMetric, albQueries, queryId, type SideTarget } from './albMetricQueries';
+import {
+  type MetricReader,
+  type MetricValues,
+  type MetricWindow,
+  MINUTE_MS,
+} from './metricReading';
+
+export type WindowVerdict = 'pass' | 'fail' | 'inconclusive';
+
+export interface WindowAnalysis {
+  readonly verdict: WindowVerdict;
+  /** The complete minutes judged, for each side (the same minutes, unless time-shifted). */
+  readonly minutes: { readonly green: MetricWindow; readonly blue: MetricWindow };
+  readonly metrics: readonly MetricJudgement[];
+  /** One line: the verdict, the minutes and the first failing or inconclusive metric. */
+  readonly summary: string;
+}
+
+/**
+ * The whole minutes inside `window` that are complete and settled at `nowMs`: from the first
+ * whole minute at or after its start to the last one that ends inside it and ended at least
+ * `settleMs` ago. A minute cut by the window's start or end (the minute of a traffic shift) mixes
+ * two steps, and is left out.
+ */
+export const settledMinutes = (
+  window: MetricWindow,
+  nowMs: number,
+  settleMs: number,
+): MetricWindow => {
+  const minute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
+  const startMs = Math.ceil(window.startMs / MINUTE_MS) * MINUTE_MS;
+  const endMs = Math.min(minute(window.endMs), minute(nowMs - settleMs));
+  return { startMs, endMs: Math.max(startMs, endMs) };
+};
+
+const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+export const describeMinutes = (w: MetricWindow): string => {
+  const n = (w.endMs - w.startMs) / MINUTE_MS;
+  return n === 0
+    ? `no complete minute yet (from ${clock(w.startMs)})`
+    : `${n} complete minute${n === 1 ? '' : 's'}, ${clock(w.startMs)}–${clock(w.endMs)} UTC`;
+};
+
+const minutesOf = (w: MetricWindow): number[] =>
+  Array.from({ length: (w.endMs - w.startMs) / MINUTE_MS }, (_, i) => w.startMs + i * MINUTE_MS);
+
+export interface WindowInput {
+  readonly read: MetricReader;
+  readonly green: SideTarget;
+  readonly blue: SideTarget;
+  /** Green's minutes; blue's are the same (a concurrent baseline) unless `blueWindow` is given. */
+  readonly window: MetricWindow;
+  /** A time-shifted baseline: blue's minutes before the shift (all-at-once deployments). */
+  readonly blueWindow?: MetricWindow;
+  readonly settings: AnalysisSettings;
+  readonly nowMs: number;
+  readonly signal: AbortSignal;
+}
+
+export const analyseWindow = async (input: WindowInput): Promise<WindowAnalysis> => {
+  const { settings } = input;
+  const metrics: AlbMetric[] = ['requests', 'errors', ...settings.latency.percentiles];
+  const green = settledMinutes(input.window, input.nowMs, settings.settleMs);
+  const blue = input.blueWindow
+    ? settledMinutes(input.blueWindow, input.nowMs, settings.settleMs)
+    : green;
+  const values = await readBoth(input, metrics, green, blue);
+  const sideOf = (side: SideTarget['side']) => (side === 'green' ? green : blue);
+  const series = (side: SideTarget['side'], metric: AlbMetric) => {
+    const v = values.get(queryId(side, metric));
+    return minutesOf(sideOf(side)).flatMap((m) => {
+      const x = v?.get(m);
+      return x === undefined ? [] : [x];
+    });
+  };
+  // A minute with no datapoint served no request, or no 5xx: a count of zero.
+  const total = (side: SideTarget['side'], metric: AlbMetric) =>
+    series(side, metric).reduce((a, b) => a + b, 0);
+  const counts = (side: SideTarget['side']) => ({
+    errors: total(side, 'errors'),
+    requests: total(side, 'requests'),
+  });
+  const judged: MetricJudgement[] = [
+    judgeRate('target 5xx rate', counts('green'), counts('blue'), {
+      minRequests: settings.minRequests,
+      minEffect: settings.errorRate.minEffect,
+      alpha: settings.alpha,
+    }),
+    ...settings.latency.percentiles.map((p) =>
+      judgeSeries(
+        `${p} response time (ms)`,
+        series('green', p).map((s) => s * 1000),
+        series('blue', p).map((s) => s * 1000),
+        {
+          minPoints: settings.minMinutes,
+          minEffect: settings.latency.minEffectMs,
+          alpha: settings.alpha,
+        },
+      ),
+    ),
+  ];
+  const verdict: WindowVerdict = judged.some((j) => j.verdict === 'fail')
+    ? 'fail'
+    : judged.some((j) => j.verdict === 'inconclusive')
+      ? 'inconclusive'
+      : 'pass';
+  const first = judged.find((j) => j.verdict === verdict && verdict !== 'pass');
+  const where = input.blueWindow
+    ? `green ${describeMinutes(green)} against blue ${describeMinutes(blue)}`
+    : describeMinutes(green);
+  return {
+    verdict,
+    minutes: { green, blue },
+    metrics: judged,
+    summary: `canary analysis ${verdict} over ${where}${first ? `: ${first.metric}: ${first.detail}` : ''}`,
+  };
+};
+
+/**
+ * One GetMetricData call for both sides, over the span of their minutes (a time-shifted blue's
+ * minutes come before green's); each side's values are then taken from its own minutes only.
+ */
+const readBoth = async (
+  input: WindowInput,
+  metrics: readonly AlbMetric[],
+  green: MetricWindow,
+  blue: MetricWindow,
+): Promise<MetricValues> => {
+  const sides = [green, blue].filter((w) => w.endMs > w.startMs);
+  if (sides.length === 0) return new Map();
+  const span = {
+    startMs: Math.min(...sides.map((w) => w.startMs)),
+    endMs: Math.max(...sides.map((w) => w.endMs)),
+  };
+  return input.read(
+    [...albQueries(input.green, metrics), ...albQueries(input.blue, metrics)],
+    span,
+    input.signal,
+  );
+};

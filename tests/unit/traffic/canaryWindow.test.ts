@@ -1,0 +1,246 @@
+/**
+ * One window of canary analysis with a scripted metric reader: which minutes are judged (complete
+ * and settled only), how an empty minute counts, the verdict of the window from its metrics, and
+ * the reads made (one call, none before a minute is complete).
+ */
+import { analysis } from '../../../src/suite/analysis';
+import { queryId, type SideTarget } from '../../../src/traffic/albMetricQueries';
+import {
+  analyseWindow,
+  describeMinutes,
+  settledMinutes,
+  type WindowInput,
+} from '../../../src/traffic/canaryWindow';
+import type { MetricQuery, MetricReader, MetricWindow } from '../../../src/traffic/metricReading';
+
+const MINUTE = 60_000;
+const T0 = Date.UTC(2026, 11, 5, 10, 0, 0);
+const at = (minute: number, seconds = 0) => T0 + minute * MINUTE + seconds * 1000;
+
+const LB = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/sample/0123';
+const side = (s: SideTarget['side'], tg: string): SideTarget => ({
+  side: s,
+  targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/${tg}/abcd`,
+  loadBalancerArn: LB,
+});
+const GREEN = side('green', 'tg-2');
+const BLUE = side('blue', 'tg-1');
+
+type PerMinute = Partial<Record<'requests' | 'errors' | 'p50' | 'p95' | 'p99', number>>;
+/** A reader answering from per-minute values of each side, recording every call. */
+const scripted = (green: (minute: number) => PerMinute, blue: (minute: number) => PerMinute) => {
+  const calls: { queries: readonly MetricQuery[]; window: MetricWindow }[] = [];
+  const read: MetricReader = async (queries, window) => {
+    calls.push({ queries, window });
+    const values = new Map<string, Map<number, number>>();
+    for (const q of queries) {
+      const [s, metric] = q.id.split('_') as ['green' | 'blue', keyof PerMinute];
+      const series = new Map<number, number>();
+      for (let m = window.startMs; m < window.endMs; m += MINUTE) {
+        const v = (s === 'green' ? green : blue)((m - T0) / MINUTE)[metric];
+        if (v !== undefined) series.set(m, v);
+      }
+      values.set(q.id, series);
+    }
+    return values;
+  };
+  return { read, calls };
+};
+
+const settings = analysis.parse({ minRequests: 500, minMinutes: 4, alpha: 0.05 });
+const input = (read: MetricReader, over: Partial<WindowInput> = {}): WindowInput => ({
+  read,
+  green: GREEN,
+  blue: BLUE,
+  window: { startMs: at(0), endMs: at(6) },
+  settings,
+  nowMs: at(8),
+  signal: new AbortController().signal,
+  ...over,
+});
+
+/** 1000 requests a minute, `rate` of them 5xx, p99 `p99` seconds. */
+const traffic =
+  (rate: number, p99 = 0.2) =>
+  () => ({
+    requests: 1000,
+    ...(rate > 0 && { errors: Math.round(1000 * rate) }),
+    p99,
+  });
+
+describe('settledMinutes', () => {
+  it('keeps the whole minutes of the window that ended at least settleMs ago', () => {
+    const w = { startMs: at(0, 30), endMs: at(10) };
+    expect(settledMinutes(w, at(7, 10), 120_000)).toEqual({ startMs: at(1), endMs: at(5) });
+    // the minute 10:04 ends at 10:05, settled from 10:07:00
+    expect(settledMinutes(w, at(7, 0), 120_000).endMs).toBe(at(5));
+    expect(settledMinutes(w, at(6, 59), 120_000).endMs).toBe(at(4));
+    // never past the window's end, never before its start; a cut minute is left out
+    expect(settledMinutes(w, at(30), 0).endMs).toBe(at(10));
+    expect(settledMinutes({ startMs: at(2, 30), endMs: at(8, 30) }, at(30), 0)).toEqual({
+      startMs: at(3),
+      endMs: at(8),
+    });
+    expect(settledMinutes(w, at(1), 120_000)).toEqual({ startMs: at(1), endMs: at(1) });
+  });
+
+  it('describes the minutes in UTC', () => {
+    expect(describeMinutes({ startMs: at(1), endMs: at(5) })).toBe(
+      '4 complete minutes, 10:01–10:05 UTC',
+    );
+    expect(describeMinutes({ startMs: at(1), endMs: at(2) })).toBe(
+      '1 complete minute, 10:01–10:02 UTC',
+    );
+    expect(describeMinutes({ startMs: at(1), endMs: at(1) })).toBe(
+      'no complete minute yet (from 10:01)',
+    );
+  });
+});
+
+describe('analyseWindow', () => {
+  it('fails a green at 3 % 5xx against blue at 0.5 %, naming the metric and the minutes', async () => {
+    const { read, calls } = scripted(traffic(0.03), traffic(0.005));
+    const result = await analyseWindow(input(read));
+    expect(result.verdict).toBe('fail');
+    expect(result.minutes.green).toEqual({ startMs: at(0), endMs: at(6) });
+    expect(result.summary).toMatch(
+      /^canary analysis fail over 6 complete minutes, 10:00–10:06 UTC: target 5xx rate: green 3\.00 % \(180\/6000\) vs blue 0\.50 % \(30\/6000\)/,
+    );
+    expect(result.metrics.map((m) => [m.metric, m.verdict])).toEqual([
+      ['target 5xx rate', 'fail'],
+      ['p99 response time (ms)', 'pass'],
+    ]);
+    // one call for both sides, over the judged minutes
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.window).toEqual({ startMs: at(0), endMs: at(6) });
+    expect(calls[0]?.queries.map((q) => q.id)).toEqual([
+      'green_requests',
+      'green_errors',
+      'green_p99',
+      'blue_requests',
+      'blue_errors',
+      'blue_p99',
+    ]);
+  });
+
+  it('passes identical sides', async () => {
+    const { read } = scripted(traffic(0.005), traffic(0.005));
+    const result = await analyseWindow(input(read));
+    expect(result.verdict).toBe('pass');
+    expect(result.summary).toBe('canary analysis pass over 6 complete minutes, 10:00–10:06 UTC');
+  });
+
+  it('fails a green whose p99 is 100 ms higher every minute', async () => {
+    let i = 0;
+    const { read } = scripted(
+      () => ({ requests: 1000, p99: 0.3 + (i++ % 3) / 1000 }),
+      () => ({ requests: 1000, p99: 0.2 + (i++ % 3) / 1000 }),
+    );
+    const result = await analyseWindow(input(read));
+    expect(result.verdict).toBe('fail');
+    expect(result.metrics[1]).toMatchObject({ metric: 'p99 response time (ms)', verdict: 'fail' });
+    expect(result.metrics[1]?.effect).toBeCloseTo(100, 5);
+  });
+
+  it('too little traffic is inconclusive, never a pass, with the traffic seen', async () => {
+    const { read } = scripted(
+      () => ({ requests: 50, p99: 0.2 }),
+      () => ({ requests: 1000, p99: 0.2 }),
+    );
+    const result = await analyseWindow(input(read));
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.summary).toContain(
+      'target 5xx rate: too little traffic to judge: green 0/300, blue 0/6000 requests seen, 500 needed on each side',
+    );
+  });
+
+  it('a minute without a datapoint served nothing: no requests, no latency point', async () => {
+    // green served only in minutes 0-3: its minutes 4-5 have no datapoint at all
+    const { read } = scripted(
+      (m) => (m < 4 ? { requests: 400, errors: 40, p99: 0.2 } : {}),
+      traffic(0.01),
+    );
+    const result = await analyseWindow(input(read));
+    expect(result.metrics[0]?.detail).toMatch(
+      /^green 10\.00 % \(160\/1600\) vs blue 1\.00 % \(60\/6000\)/,
+    );
+    expect(result.metrics[1]?.detail).toMatch(/^green median 200 vs blue 200/);
+  });
+
+  it('reads nothing before a minute is complete, and is inconclusive', async () => {
+    const { read, calls } = scripted(traffic(0), traffic(0));
+    const result = await analyseWindow(
+      input(read, { window: { startMs: at(5, 10), endMs: at(8) }, nowMs: at(7, 30) }),
+    );
+    expect(calls).toEqual([]);
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.summary).toMatch(
+      /^canary analysis inconclusive over no complete minute yet \(from 10:06\)/,
+    );
+  });
+
+  it("a time-shifted baseline reads blue's minutes before the shift, in the same call", async () => {
+    // blue served before 10:10, green after: each side's own minutes only
+    const { read, calls } = scripted(
+      (m) => (m >= 10 ? traffic(0.03)() : {}),
+      (m) => (m < 10 ? traffic(0.005)() : {}),
+    );
+    const result = await analyseWindow(
+      input(read, {
+        window: { startMs: at(10), endMs: at(16) },
+        blueWindow: { startMs: at(4), endMs: at(10) },
+        nowMs: at(18),
+      }),
+    );
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.window).toEqual({ startMs: at(4), endMs: at(16) });
+    expect(result.verdict).toBe('fail');
+    expect(result.summary).toMatch(
+      /^canary analysis fail over green 6 complete minutes, 10:10–10:16 UTC against blue 6 complete minutes, 10:04–10:10 UTC: target 5xx rate: green 3\.00 % \(180\/6000\) vs blue 0\.50 % \(30\/6000\)/,
+    );
+  });
+
+  it('queries the ALB metrics of each target group, with the dimensions CloudWatch uses', async () => {
+    const { read, calls } = scripted(traffic(0), traffic(0));
+    await analyseWindow(input(read));
+    const query = calls[0]?.queries.find((q) => q.id === queryId('green', 'p99'));
+    expect(query).toEqual({
+      id: 'green_p99',
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'TargetResponseTime',
+      stat: 'p99',
+      dimensions: { TargetGroup: 'targetgroup/tg-2/abcd', LoadBalancer: 'app/sample/0123' },
+    });
+  });
+});
+
+describe('the analysis settings', () => {
+  it('default to a judge that fails on too little traffic', () => {
+    expect(analysis.parse({})).toEqual({
+      minRequests: 200,
+      minMinutes: 5,
+      alpha: 0.01,
+      errorRate: { minEffect: 0.01 },
+      latency: { percentiles: ['p99'], minEffectMs: 25 },
+      settleMs: 120_000,
+      baselineMs: 600_000,
+      callBackDelaySeconds: 60,
+      maxWaitMs: 600_000,
+      onInconclusive: 'fail',
+    });
+  });
+
+  it('refuse an inconclusive rule that would pass without a verdict', () => {
+    const parsed = analysis.safeParse({ onInconclusive: 'pass' });
+    expect(parsed.success).toBe(false);
+  });
+
+  it('refuse too few minutes to ever show a latency regression at their alpha', () => {
+    const parsed = analysis.safeParse({ minMinutes: 4 });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe(
+      '4 minutes a side can never show a latency regression at alpha 0.01: at least 5',
+    );
+    expect(analysis.safeParse({ minMinutes: 4, alpha: 0.05 }).success).toBe(true);
+  });
+});
