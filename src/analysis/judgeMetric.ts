@@ -32,6 +32,8 @@ export interface Counts {
 
 const pct = (r: number) => `${(100 * r).toFixed(2)} %`;
 const p = (v: number) => (v < 0.0001 ? v.toExponential(1) : v.toFixed(4));
+/** Series values as an operator reads them: at most one decimal (0.1 ms of a latency). */
+const round = (v: number) => Math.round(v * 10) / 10;
 
 /** An error rate (errors over requests), judged with the two-proportion test. */
 export const judgeRate = (
@@ -119,7 +121,7 @@ export const judgeSeries = (
       ? (s[Math.floor(m)] as number)
       : ((s[m - 1] as number) + (s[m] as number)) / 2;
   };
-  const numbers = `green median ${median(green)} vs blue ${median(blue)}, shift ${t.shift}, U = ${t.u}, p = ${p(t.pValue)} (${t.method})`;
+  const numbers = `green median ${round(median(green))} vs blue ${round(median(blue))}, shift ${round(t.shift)}, U = ${t.u}, p = ${p(t.pValue)} (${t.method})`;
   const failed = t.pValue < limits.alpha && t.shift >= limits.minEffect;
   return {
     metric,

@@ -12,6 +12,10 @@ export const APP_BEHAVIOURS = [
   'hang',
   'flaky',
   'errors-5pct',
+  // Real users' path /cart answers 500 to one request in 16; the paths checks probe are fine.
+  'cart-errors',
+  // One request in 25 takes 400 ms longer: the median is fine, the p99 is not.
+  'slow-p99',
 ] as const;
 export type AppBehaviour = (typeof APP_BEHAVIOURS)[number];
 
@@ -61,6 +65,7 @@ export class SampleApp extends LoopbackHttpServer {
   }
 
   private changedBehaviour: AppBehaviour | undefined;
+  private cartRequests = 0;
 
   public get behaviour(): AppBehaviour {
     return this.changedBehaviour ?? this.options.behaviour ?? 'healthy';
@@ -89,7 +94,8 @@ export class SampleApp extends LoopbackHttpServer {
     const answer = () => this.answer(req, res, index);
     const base = this.options.latencyMs ?? 0;
     const spread = this.random && this.options.jitter ? this.options.jitter.fraction : 0;
-    const latency = spread ? base * (1 + spread * (2 * (this.random?.() ?? 0.5) - 1)) : base;
+    const jittered = spread ? base * (1 + spread * (2 * (this.random?.() ?? 0.5) - 1)) : base;
+    const latency = jittered + (this.behaviour === 'slow-p99' && index % 25 === 0 ? 400 : 0);
     if (latency > 0) setTimeout(answer, latency);
     else answer();
   }
@@ -118,6 +124,13 @@ export class SampleApp extends LoopbackHttpServer {
           return;
         }
         break;
+      case 'cart-errors':
+        if ((req.url ?? '').startsWith('/cart') && ++this.cartRequests % 16 === 0) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('Internal Server Error');
+          return;
+        }
+        break;
       case 'flaky':
         if (index % 2 === 1) {
           req.socket.destroy(); // connection reset, a transient failure
@@ -136,6 +149,10 @@ export class SampleApp extends LoopbackHttpServer {
     } else if (path === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'ok', version }));
+    } else if (path === '/cart') {
+      // What real users do and no check of the sample suites probes.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ items: [], version }));
     } else if (path === '/version') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ version }));

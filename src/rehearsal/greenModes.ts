@@ -20,6 +20,12 @@ export const GREEN_BEHAVIOURS = [
   'flaky',
   // Healthy until production moves to it, then 500s: the production watch must catch it.
   'breaks-after-shift',
+  // Healthy to every check, but real users' /cart answers 500 to one request in 16 (about 3 % of
+  // their requests): canary analysis of the load balancer's metrics must catch it (LINEAR/CANARY).
+  'errors-under-real-traffic',
+  // Healthy and as fast at the median, but one request in 25 is 400 ms slower: canary analysis's
+  // p99 must catch it (LINEAR/CANARY).
+  'slow-p99',
 ] as const;
 export type GreenBehaviour = (typeof GREEN_BEHAVIOURS)[number];
 
@@ -42,6 +48,10 @@ export const greenApp = (green: GreenBehaviour, startupMs: number): Partial<Samp
       return { behaviour: 'errors-5pct', latencyMs };
     case 'breaks-after-shift':
       return { latencyMs };
+    case 'errors-under-real-traffic':
+      return { behaviour: 'cart-errors', latencyMs };
+    case 'slow-p99':
+      return { behaviour: 'slow-p99', latencyMs };
     default:
       return { behaviour: green, startupMs, latencyMs };
   }

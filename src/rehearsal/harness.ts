@@ -25,6 +25,8 @@ export interface RehearsalOptions {
   /** How long a slow-start green answers 503 after it starts. */
   readonly slowStartMs: number;
   readonly onEvent: (event: RehearsalEvent) => void;
+  /** The load balancer metrics' clock (scaledClock: minutes pass in seconds). */
+  readonly metricClock?: () => number;
 }
 
 export type RehearsalEvent =
@@ -87,6 +89,7 @@ export const runRehearsal = async (
   const world = await LoopbackDeployment.start({
     blue: { latencyMs: BLUE_LATENCY_MS },
     green: greenApp(options.green, options.slowStartMs),
+    ...(options.metricClock && { metricClock: options.metricClock }),
   });
   const emit = options.onEvent;
   const showListeners = () =>

@@ -354,6 +354,37 @@ describe('rehearse --controller ecs', () => {
 
   it.each([
     [
+      'errors-under-real-traffic',
+      /fail {9}target 5xx rate: green \d+\.\d\d % \(\d+\/\d+\) vs blue/,
+    ],
+    ['slow-p99', /fail {9}p99 response time \(ms\): green median \d+/],
+  ])(
+    '--strategy canary --green %s: no check sees it, canary analysis of real traffic does: the metric table, rolled back, exit 1',
+    async (green, table) => {
+      const { code, stdout } = await cli(
+        'rehearse',
+        '--controller',
+        'ecs',
+        '--strategy',
+        'canary',
+        '--green',
+        green,
+        '--wait',
+        '1',
+      );
+      expect(code).toBe(1);
+      expect(stdout).toMatch(table);
+      expect(stdout).toMatch(
+        /PRODUCTION_TRAFFIC_SHIFT hook answered FAILED: canary analysis fail over/,
+      );
+      // every check passed: only the users' traffic showed it
+      expect(stdout).not.toMatch(/ fail .*\(GET /);
+      expect(stdout).toMatch(/production serves v1 \(blue, tg-1\)\n$/);
+    },
+  );
+
+  it.each([
+    [
       'broken',
       /POST_TEST_TRAFFIC_SHIFT hook answered FAILED: check "home page" failed: status 500/,
     ],
@@ -397,6 +428,13 @@ describe('rehearse --controller ecs', () => {
     expect(stdout.match(/\sPRODUCTION_TRAFFIC_SHIFT answered SUCCEEDED/g)).toHaveLength(2);
     expect(stdout.match(/PRE_PRODUCTION_TRAFFIC_SHIFT answered SUCCEEDED/g)).toHaveLength(2);
     expect(stdout).toMatch(/production serves v2 \(green, tg-2\)\n$/);
+    // each step was judged on real user traffic through the split, then at 100 % time-shifted
+    expect(stdout).toMatch(
+      /canary analysis pass over \d+ complete minutes, .* \(concurrent baseline\)/,
+    );
+    expect(stdout).toMatch(
+      /canary analysis pass over green \d+ complete minutes?, .* against blue .* \(time-shifted baseline\)/,
+    );
   });
 
   it.each([
@@ -405,8 +443,9 @@ describe('rehearse --controller ecs', () => {
       /POST_TEST_TRAFFIC_SHIFT hook answered FAILED: check "home page" failed: status 500/,
     ],
     [
+      // Caught at the 10 % step already, by real users' 5xx, before the next step's checks.
       'breaks-after-shift',
-      /PRE_PRODUCTION_TRAFFIC_SHIFT hook answered FAILED: check "home page" failed: status 500/,
+      /PRODUCTION_TRAFFIC_SHIFT hook answered FAILED: canary analysis fail over \d+ complete minutes?, .*: target 5xx rate: green 100\.00 %/,
     ],
   ])(
     '--strategy canary --green %s: FAILED with the reason, rolled back, exit 1',

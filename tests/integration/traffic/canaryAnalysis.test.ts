@@ -9,10 +9,10 @@ import { cloudWatchMetricReader } from '../../../src/discovery/readMetrics';
 import { LoopbackDeployment } from '../../../src/local/loopbackDeployment';
 import type { AppBehaviour } from '../../../src/local/sampleApp';
 import { scaledClock } from '../../../src/local/scaledClock';
+import { sendUserRequests } from '../../../src/local/userTraffic';
 import { analysis } from '../../../src/suite/analysis';
 import type { SideTarget } from '../../../src/traffic/albMetricQueries';
 import { analyseWindow } from '../../../src/traffic/canaryWindow';
-import { sendUserRequests } from '../../helpers/userTraffic';
 
 jest.setTimeout(60_000);
 

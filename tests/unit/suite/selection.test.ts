@@ -49,6 +49,45 @@ describe('stage selection', () => {
     ]);
   });
 
+  it('canary analysis is selected at every ECS production traffic step, and at no other stage or hook', () => {
+    const analysing = suiteOf({ checks, analysis: {} });
+    expect(selectedItems(analysing, 'PRODUCTION_TRAFFIC_SHIFT')).toEqual(['canary analysis']);
+    const elsewhere = [
+      'AfterAllowTestTraffic',
+      'BeforeAllowTraffic',
+      'AfterAllowTraffic',
+      'POST_TEST_TRAFFIC_SHIFT',
+      'PRE_PRODUCTION_TRAFFIC_SHIFT',
+      'POST_PRODUCTION_TRAFFIC_SHIFT',
+    ] as const;
+    for (const hook of elsewhere) {
+      expect(selectedItems(analysing, hook)).not.toContain('canary analysis');
+    }
+    const withChecks = suiteOf({
+      checks,
+      analysis: {},
+      hooks: { PRODUCTION_TRAFFIC_SHIFT: ['home'] },
+    });
+    expect(selectedItems(withChecks, 'PRODUCTION_TRAFFIC_SHIFT')).toEqual([
+      'home',
+      'canary analysis',
+    ]);
+  });
+
+  it("no check may take the watch's or the analysis's name: its pass must not stand in for theirs", () => {
+    for (const name of ['production watch', 'canary analysis']) {
+      expect(() => suiteOf({ checks: [{ name, path: '/' }] })).toThrow(
+        `"${name}" is the name of the suite's ${name}; give this check another name`,
+      );
+      expect(() =>
+        suiteOf({
+          checks,
+          sampled: [{ name, paths: ['/'], durationMs: 1_000, ratePerSecond: 20 }],
+        }),
+      ).toThrow(`sampled[0].name: "${name}" is the name`);
+    }
+  });
+
   it("a stage's own entry wins over its equivalent's", () => {
     const own = suiteOf({
       checks,

@@ -7,9 +7,9 @@
  */
 import { cloudWatchMetricReader } from '../../../../src/discovery/readMetrics';
 import { scaledClock } from '../../../../src/local/scaledClock';
+import { startUserTraffic, type UserTraffic } from '../../../../src/local/userTraffic';
 import { startEcsHookWorld, stopEcsWorlds } from '../../../helpers/ecsHook';
 import type { TestSuiteInput } from '../../../helpers/suites';
-import { startUserTraffic, type UserTraffic } from '../../../helpers/userTraffic';
 
 jest.setTimeout(60_000);
 const SCALE = 60;

@@ -48,6 +48,19 @@ describe('loadConfiguration', () => {
   });
 });
 
+describe('loadConfiguration and canary analysis', () => {
+  it('refuses a suite that asks for canary analysis, which no CodeDeploy hook can judge', () => {
+    const loaded = loadConfiguration(() => suiteOf({ ...base, analysis: {} } as TestSuiteInput), {
+      TEST_LISTENER_URL: URL,
+    });
+    expect(loaded).toEqual({
+      ok: false,
+      error:
+        'Invalid configuration, fix it and redeploy. suite "test-suite" asks for canary analysis (analysis:), which runs at ECS native blue/green\'s PRODUCTION_TRAFFIC_SHIFT only; no CodeDeploy hook can judge it. Give this deployment group a suite without analysis:, or move the service to ECS native blue/green',
+    });
+  });
+});
+
 describe('needsDiscovery', () => {
   it('is skipped only with a URL, no proof, no facts and nothing needing production', () => {
     expect(needs({}, { TEST_LISTENER_URL: URL, ROUTING_PROOF: 'false' })).toBe(false);

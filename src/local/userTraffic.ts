@@ -1,7 +1,7 @@
 /**
  * Real users, as far as a loopback world can have them: requests through a listener, a few at a
- * time over kept-alive sockets, until stopped (or a fixed number). What the listener forwards is
- * what the load balancer's metrics count.
+ * time over kept-alive sockets, cycling through their paths, until stopped. What the listener
+ * forwards is what the load balancer's metrics count (albMetrics.ts).
  */
 import http from 'node:http';
 
@@ -23,14 +23,18 @@ export interface UserTraffic {
   readonly stop: () => Promise<void>;
 }
 
-/** Keeps `concurrency` users requesting `path` through `baseUrl` until `stop()`. */
-export const startUserTraffic = (baseUrl: string, concurrency = 4, path = '/'): UserTraffic => {
+/** Keeps `concurrency` users requesting `paths` in turn through `baseUrl` until `stop()`. */
+export const startUserTraffic = (
+  baseUrl: string,
+  concurrency = 4,
+  paths: readonly string[] = ['/'],
+): UserTraffic => {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   let running = true;
   let sent = 0;
   const user = async () => {
     while (running) {
-      sent++;
+      const path = paths[sent++ % paths.length] ?? '/';
       await get(`${baseUrl}${path}`, agent);
     }
   };
