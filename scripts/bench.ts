@@ -5,7 +5,7 @@
  * same run on loopback, so ratios hold on a noisy shared machine: verdict time (healthy green),
  * detection time (broken and dead green), the report against a hanging green's deadline,
  * alarm-to-stop, keep-alive, the ECS hook's billed time while green starts, the production watch's
- * detection time, the comparison's false failures and detection rate, cold start against a
+ * detection time, the comparison's false failures and detection rate, canary analysis's detection and false failures, cold start against a
  * hand-written hook, the cold-start cost of metrics and tracing, artifact size and peak memory. Not a test: it exits non-zero only when it could not measure.
  */
 import { writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { LocalCodeDeployEndpoint } from '../src/local/codeDeployEndpoint';
 import { benchAlarm } from './bench/alarmFigures';
 import { benchArtifacts, benchMemory } from './bench/artifacts';
+import { benchCanary } from './bench/canaryFigures';
 import { benchComparison } from './bench/comparisonFigures';
 import { benchDiscovery } from './bench/discoveryFigure';
 import { benchEcsBilling } from './bench/ecsBilling';
@@ -81,6 +82,7 @@ const main = async () => {
     ['ecs-billing', () => benchEcsBilling(run)],
     ['watch', () => benchWatch(run)],
     ['comparison', () => benchComparison(run)],
+    ['canary', () => benchCanary(run)],
     [
       'artifacts',
       async () => {

@@ -4,6 +4,7 @@
  * `minEffect`): a statistically significant 0.1 ms is not a regression. Too little traffic is
  * inconclusive, never a pass: the caller waits for more, then applies the suite's rule.
  */
+import { fisherGreater } from './fisherExact';
 import { mannWhitneyGreater, twoProportionsGreater } from './statistics';
 
 export type MetricVerdict = 'pass' | 'fail' | 'inconclusive';
@@ -35,7 +36,7 @@ const p = (v: number) => (v < 0.0001 ? v.toExponential(1) : v.toFixed(4));
 /** Series values as an operator reads them: at most one decimal (0.1 ms of a latency). */
 const round = (v: number) => Math.round(v * 10) / 10;
 
-/** An error rate (errors over requests), judged with the two-proportion test. */
+/** An error rate (errors over requests), judged with Fisher's exact test on the counts. */
 export const judgeRate = (
   metric: string,
   green: Counts,
@@ -50,7 +51,12 @@ export const judgeRate = (
       detail: `too little traffic to judge: ${sides} requests seen, ${limits.minRequests} needed on each side`,
     };
   }
-  const t = twoProportionsGreater(green.errors, green.requests, blue.errors, blue.requests);
+  const rates = twoProportionsGreater(green.errors, green.requests, blue.errors, blue.requests);
+  // The exact test's p-value: the z-test's approximation is too bold with few errors expected.
+  const t = {
+    ...rates,
+    pValue: fisherGreater(green.errors, green.requests, blue.errors, blue.requests),
+  };
   const effect = t.greenRate - t.blueRate;
   const numbers = `green ${pct(t.greenRate)} (${green.errors}/${green.requests}) vs blue ${pct(t.blueRate)} (${blue.errors}/${blue.requests}), +${pct(Math.max(0, effect))}, p = ${p(t.pValue)}`;
   const failed = t.pValue < limits.alpha && effect >= limits.minEffect;

@@ -8,7 +8,7 @@ import {
 const rate = { minRequests: 500, minEffect: 0.01, alpha: 0.01 };
 const series = { minPoints: 5, minEffect: 20, alpha: 0.01 };
 
-describe('judgeRate (error rates, two proportions)', () => {
+describe("judgeRate (error rates, Fisher's exact test; p-values from SciPy's fisher_exact)", () => {
   it('fails a green at 3 % against blue at 0.56 %, showing both sides and the p-value', () => {
     const j = judgeRate(
       '5xx rate',
@@ -18,7 +18,7 @@ describe('judgeRate (error rates, two proportions)', () => {
     );
     expect(j.verdict).toBe('fail');
     expect(j.detail).toMatch(
-      /^green 3\.00 % \(36\/1200\) vs blue 0\.56 % \(60\/10800\), \+2\.44 %, p = 9\.6e-20: green is worse/,
+      /^green 3\.00 % \(36\/1200\) vs blue 0\.56 % \(60\/10800\), \+2\.44 %, p = 5\.1e-13: green is worse/,
     );
   });
 

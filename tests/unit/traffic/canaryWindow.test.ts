@@ -219,7 +219,7 @@ describe('the analysis settings', () => {
     expect(analysis.parse({})).toEqual({
       minRequests: 200,
       minMinutes: 5,
-      alpha: 0.01,
+      alpha: 0.005,
       errorRate: { minEffect: 0.01 },
       latency: { percentiles: ['p99'], minEffectMs: 25 },
       settleMs: 120_000,
@@ -239,7 +239,7 @@ describe('the analysis settings', () => {
     const parsed = analysis.safeParse({ minMinutes: 4 });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.message).toBe(
-      '4 minutes a side can never show a latency regression at alpha 0.01: at least 5',
+      '4 minutes a side can never show a latency regression at alpha 0.005: at least 5',
     );
     expect(analysis.safeParse({ minMinutes: 4, alpha: 0.05 }).success).toBe(true);
   });
