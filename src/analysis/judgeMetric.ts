@@ -74,9 +74,11 @@ export const judgeRate = (
 export interface SeriesLimits {
   /** Complete minutes each side must have before a verdict (else inconclusive). */
   readonly minPoints: number;
-  /** Green's typical increase over blue (Hodges-Lehmann shift) that is worth failing for. */
+  /** Green's typical change for the worse (Hodges-Lehmann shift) that is worth failing for. */
   readonly minEffect: number;
   readonly alpha: number;
+  /** Which way is worse: higher (latency, the default) or lower (orders, sign-ups). */
+  readonly worse?: 'higher' | 'lower';
 }
 
 /**
@@ -119,7 +121,10 @@ export const judgeSeries = (
       detail: `too few complete minutes to judge: green ${green.length}, blue ${blue.length}; no ranking of so few minutes reaches p < ${limits.alpha}`,
     };
   }
-  const t = mannWhitneyGreater(green, blue);
+  // Lower is worse: is blue above green? The shift is then blue's over green's, still >= 0 for
+  // a green that got worse.
+  const lower = limits.worse === 'lower';
+  const t = lower ? mannWhitneyGreater(blue, green) : mannWhitneyGreater(green, blue);
   const median = (xs: readonly number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     const m = s.length / 2;
@@ -127,13 +132,13 @@ export const judgeSeries = (
       ? (s[Math.floor(m)] as number)
       : ((s[m - 1] as number) + (s[m] as number)) / 2;
   };
-  const numbers = `green median ${round(median(green))} vs blue ${round(median(blue))}, shift ${round(t.shift)}, U = ${t.u}, p = ${p(t.pValue)} (${t.method})`;
+  const numbers = `green median ${round(median(green))} vs blue ${round(median(blue))}, ${lower ? 'drop' : 'shift'} ${round(t.shift)}, U = ${t.u}, p = ${p(t.pValue)} (${t.method})`;
   const failed = t.pValue < limits.alpha && t.shift >= limits.minEffect;
   return {
     metric,
     verdict: failed ? 'fail' : 'pass',
     detail: failed
-      ? `${numbers}: green is worse (p < ${limits.alpha}, shift >= ${limits.minEffect})`
+      ? `${numbers}: green is worse (p < ${limits.alpha}, ${lower ? 'drop' : 'shift'} >= ${limits.minEffect})`
       : `${numbers}: no regression worth failing for`,
     pValue: t.pValue,
     effect: t.shift,

@@ -10,6 +10,32 @@ import { milliseconds, positiveInt } from './primitives';
 
 export const LATENCY_PERCENTILES = ['p50', 'p95', 'p99'] as const;
 
+/** What in a metric's dimension values names the side: one of these must appear in every one. */
+export const SIDE_PLACEHOLDERS = ['{{side}}', '{{targetGroup}}'] as const;
+
+/**
+ * A metric of the user's own (any namespace: the app's business metrics, say), read for each
+ * side with its dimensions' placeholders filled in: `{{side}}` is `green` or `blue`,
+ * `{{targetGroup}}` the side's target group (`targetgroup/<name>/<id>`), `{{loadBalancer}}`
+ * the load balancer (`app/<name>/<id>`). Judged per minute with Mann-Whitney U, like latency.
+ */
+export const customMetric = z.strictObject({
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
+  namespace: z.string().check(z.minLength(1), z.maxLength(255)),
+  metricName: z.string().check(z.minLength(1), z.maxLength(255)),
+  dimensions: z.record(z.string().check(z.minLength(1)), z.string().check(z.minLength(1))),
+  stat: z._default(
+    z.string().check(z.regex(/^(Sum|Average|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/)),
+    'Average',
+  ),
+  /** Which way is a regression: a latency or an error count rises, orders or sign-ups fall. */
+  worse: z.enum(['higher', 'lower']),
+  /** The per-minute change worth failing for, in the metric's unit. */
+  minEffect: z.number().check(z.minimum(0)),
+});
+
+export type CustomMetric = z.output<typeof customMetric>;
+
 export const analysis = z
   .strictObject({
     /** Requests each side must have served in the judged minutes before its error rate is judged. */
@@ -44,6 +70,8 @@ export const analysis = z
       }),
       {},
     ),
+    /** The user's own metrics, green's against blue's (`customMetric`). */
+    metrics: z._default(z.array(customMetric).check(z.maxLength(20, 'at most 20 metrics')), []),
     /**
      * ALB metrics arrive a minute or two after the minute ends: a minute is judged only once this
      * long has passed since its end.
@@ -70,6 +98,19 @@ export const analysis = z
   })
   .check(
     z.superRefine((a, ctx) => {
+      // A metric whose dimensions do not name the side reads the same series for green and
+      // blue: it would compare a metric with itself, and always pass.
+      a.metrics.forEach((m, i) => {
+        const values = Object.values(m.dimensions);
+        if (!values.some((v) => SIDE_PLACEHOLDERS.some((p) => v.includes(p)))) {
+          ctx.addIssue({
+            code: 'custom',
+            input: m.dimensions,
+            path: ['metrics', i, 'dimensions'],
+            message: `no dimension names the side, so green and blue would read the same series: put {{side}} or {{targetGroup}} in one of them`,
+          });
+        }
+      });
       const needed = pointsForAlpha(a.alpha);
       if (a.minMinutes < needed) {
         ctx.addIssue({

@@ -3,6 +3,7 @@
  * periods): requests, target 5xx and response-time percentiles, with the dimension values
  * CloudWatch uses (`app/<lb>/<id>`, `targetgroup/<tg>/<id>`), taken from the ARNs discovery found.
  */
+import type { CustomMetric } from '../suite/analysis';
 import type { MetricQuery } from './metricReading';
 
 /** `arn:…:loadbalancer/app/<name>/<id>` → `app/<name>/<id>`; `arn:…:targetgroup/<n>/<id>` → `targetgroup/<n>/<id>`. */
@@ -39,4 +40,31 @@ export const albQueries = (target: SideTarget, metrics: readonly AlbMetric[]): M
       TargetGroup: albDimensionValue(target.targetGroupArn, 'targetgroup'),
       LoadBalancer: albDimensionValue(target.loadBalancerArn, 'loadbalancer'),
     },
+  }));
+
+/**
+ * The user's own metrics for one side: ids `green_c0`, `blue_c0`, …, and each dimension value
+ * with `{{side}}`, `{{targetGroup}}` and `{{loadBalancer}}` filled in for that side.
+ */
+export const customQueries = (
+  target: SideTarget,
+  metrics: readonly CustomMetric[],
+): MetricQuery[] =>
+  metrics.map((m, i) => ({
+    id: `${target.side}_c${i}`,
+    namespace: m.namespace,
+    metricName: m.metricName,
+    stat: m.stat,
+    dimensions: Object.fromEntries(
+      Object.entries(m.dimensions).map(([name, value]) => [
+        name,
+        value
+          .replaceAll('{{side}}', target.side)
+          .replaceAll('{{targetGroup}}', albDimensionValue(target.targetGroupArn, 'targetgroup'))
+          .replaceAll(
+            '{{loadBalancer}}',
+            albDimensionValue(target.loadBalancerArn, 'loadbalancer'),
+          ),
+      ]),
+    ),
   }));

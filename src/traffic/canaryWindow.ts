@@ -7,7 +7,13 @@
  */
 import { judgeRate, judgeSeries, type MetricJudgement } from '../analysis/judgeMetric';
 import type { AnalysisSettings } from '../suite/analysis';
-import { type AlbMetric, albQueries, queryId, type SideTarget } from './albMetricQueries';
+import {
+  type AlbMetric,
+  albQueries,
+  customQueries,
+  queryId,
+  type SideTarget,
+} from './albMetricQueries';
 import {
   type MetricReader,
   type MetricValues,
@@ -90,6 +96,13 @@ export const analyseWindow = async (input: WindowInput): Promise<WindowAnalysis>
     errors: total(side, 'errors'),
     requests: total(side, 'requests'),
   });
+  const custom = (side: SideTarget['side'], i: number) => {
+    const v = values.get(`${side}_c${i}`);
+    return minutesOf(sideOf(side)).flatMap((m) => {
+      const x = v?.get(m);
+      return x === undefined ? [] : [x];
+    });
+  };
   const judged: MetricJudgement[] = [
     judgeRate('target 5xx rate', counts('green'), counts('blue'), {
       minRequests: settings.minRequests,
@@ -107,6 +120,14 @@ export const analyseWindow = async (input: WindowInput): Promise<WindowAnalysis>
           alpha: settings.alpha,
         },
       ),
+    ),
+    ...settings.metrics.map((m, i) =>
+      judgeSeries(m.name, custom('green', i), custom('blue', i), {
+        minPoints: settings.minMinutes,
+        minEffect: m.minEffect,
+        alpha: settings.alpha,
+        worse: m.worse,
+      }),
     ),
   ];
   const verdict: WindowVerdict = judged.some((j) => j.verdict === 'fail')
@@ -143,7 +164,12 @@ const readBoth = async (
     endMs: Math.max(...sides.map((w) => w.endMs)),
   };
   return input.read(
-    [...albQueries(input.green, metrics), ...albQueries(input.blue, metrics)],
+    [
+      ...albQueries(input.green, metrics),
+      ...albQueries(input.blue, metrics),
+      ...customQueries(input.green, input.settings.metrics),
+      ...customQueries(input.blue, input.settings.metrics),
+    ],
     span,
     input.signal,
   );

@@ -214,6 +214,75 @@ describe('analyseWindow', () => {
   });
 });
 
+describe("the user's own metrics", () => {
+  const orders = {
+    name: 'orders per minute',
+    namespace: 'Shop',
+    metricName: 'Orders',
+    dimensions: { Side: '{{side}}', TargetGroup: '{{targetGroup}}', Lb: '{{loadBalancer}}' },
+    stat: 'Sum',
+    worse: 'lower' as const,
+    minEffect: 5,
+  };
+  /** A reader whose custom metric answers `green`/`blue` per minute; ALB metrics healthy. */
+  const withOrders = (green: number, blue: number) => {
+    const base = scripted(traffic(0), traffic(0));
+    const calls: MetricQuery[][] = [];
+    const read: MetricReader = async (queries, window, signal) => {
+      calls.push([...queries]);
+      const values = new Map(await base.read(queries, window, signal));
+      for (const q of queries.filter((q) => /_c0$/.test(q.id))) {
+        const series = new Map<number, number>();
+        for (let m = window.startMs; m < window.endMs; m += MINUTE) {
+          series.set(m, (q.id.startsWith('green') ? green : blue) + ((m / MINUTE) % 3));
+        }
+        values.set(q.id, series);
+      }
+      return values;
+    };
+    return { read, calls };
+  };
+  const ordersSettings = analysis.parse({
+    minRequests: 500,
+    minMinutes: 4,
+    alpha: 0.05,
+    metrics: [orders],
+  });
+
+  it('fails a green whose orders drop, reading each side with its own dimensions', async () => {
+    const { read, calls } = withOrders(40, 100);
+    const result = await analyseWindow(input(read, { settings: ordersSettings }));
+    expect(result.verdict).toBe('fail');
+    expect(result.metrics.at(-1)).toMatchObject({ metric: 'orders per minute', verdict: 'fail' });
+    expect(result.metrics.at(-1)?.detail).toMatch(/^green median 41 vs blue 101, drop 60,/);
+    expect(calls[0]?.find((q) => q.id === 'green_c0')).toEqual({
+      id: 'green_c0',
+      namespace: 'Shop',
+      metricName: 'Orders',
+      stat: 'Sum',
+      dimensions: { Side: 'green', TargetGroup: 'targetgroup/tg-2/abcd', Lb: 'app/sample/0123' },
+    });
+    expect(calls[0]?.find((q) => q.id === 'blue_c0')?.dimensions.Side).toBe('blue');
+  });
+
+  it('passes a green whose orders rise: higher is not worse here', async () => {
+    const { read } = withOrders(150, 100);
+    expect((await analyseWindow(input(read, { settings: ordersSettings }))).verdict).toBe('pass');
+  });
+
+  it('refuses a metric whose dimensions do not name the side: it would compare itself', () => {
+    const parsed = analysis.safeParse({
+      metrics: [{ ...orders, dimensions: { Service: 'shop' } }],
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: ['metrics', 0, 'dimensions'],
+      message:
+        'no dimension names the side, so green and blue would read the same series: put {{side}} or {{targetGroup}} in one of them',
+    });
+  });
+});
+
 describe('the analysis settings', () => {
   it('default to a judge that fails on too little traffic', () => {
     expect(analysis.parse({})).toEqual({
@@ -222,6 +291,7 @@ describe('the analysis settings', () => {
       alpha: 0.005,
       errorRate: { minEffect: 0.01 },
       latency: { percentiles: ['p99'], minEffectMs: 25 },
+      metrics: [],
       settleMs: 120_000,
       baselineMs: 600_000,
       callBackDelaySeconds: 60,
