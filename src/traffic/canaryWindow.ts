@@ -76,11 +76,22 @@ export interface WindowInput {
 export const analyseWindow = async (input: WindowInput): Promise<WindowAnalysis> => {
   const { settings } = input;
   const metrics: AlbMetric[] = ['requests', 'errors', ...settings.latency.percentiles];
-  const green = settledMinutes(input.window, input.nowMs, settings.settleMs);
-  const blue = input.blueWindow
+  const settledGreen = settledMinutes(input.window, input.nowMs, settings.settleMs);
+  const settledBlue = input.blueWindow
     ? settledMinutes(input.blueWindow, input.nowMs, settings.settleMs)
-    : green;
-  const values = await readBoth(input, metrics, green, blue);
+    : settledGreen;
+  const values = await readBoth(input, metrics, settledGreen, settledBlue);
+  // A minute at the end with no request on either side has most likely not arrived yet (ALB
+  // metrics can lag more than settleMs): it is left for a later look, never read as empty.
+  const arrived = (w: MetricWindow, sides: readonly SideTarget['side'][]) => {
+    let endMs = w.endMs;
+    const hasRequests = (m: number) =>
+      sides.some((side) => values.get(queryId(side, 'requests'))?.has(m));
+    while (endMs > w.startMs && !hasRequests(endMs - MINUTE_MS)) endMs -= MINUTE_MS;
+    return endMs === w.endMs ? w : { startMs: w.startMs, endMs };
+  };
+  const green = arrived(settledGreen, input.blueWindow ? ['green'] : ['green', 'blue']);
+  const blue = input.blueWindow ? arrived(settledBlue, ['blue']) : green;
   const sideOf = (side: SideTarget['side']) => (side === 'green' ? green : blue);
   const series = (side: SideTarget['side'], metric: AlbMetric) => {
     const v = values.get(queryId(side, metric));

@@ -13,6 +13,7 @@ import { sendUserRequests } from '../../../src/local/userTraffic';
 import { analysis } from '../../../src/suite/analysis';
 import type { SideTarget } from '../../../src/traffic/albMetricQueries';
 import { analyseWindow } from '../../../src/traffic/canaryWindow';
+import type { MetricReader } from '../../../src/traffic/metricReading';
 
 jest.setTimeout(60_000);
 
@@ -48,9 +49,9 @@ const canaryStep = async (green: AppBehaviour) => {
   const [g, b] = sides(world);
   return {
     world,
-    judge: (maxAttempts?: number) =>
+    judge: (maxAttempts?: number, read?: MetricReader) =>
       analyseWindow({
-        read: cloudWatchMetricReader(client(world as LoopbackDeployment, maxAttempts)),
+        read: read ?? cloudWatchMetricReader(client(world as LoopbackDeployment, maxAttempts)),
         green: g,
         blue: b,
         window: { startMs: stepStarted, endMs: clock() },
@@ -93,6 +94,34 @@ describe('canary analysis of real user traffic through a 10 % split', () => {
     expect(result.minutes.green.endMs - result.minutes.green.startMs).toBeGreaterThanOrEqual(
       3 * 60_000,
     );
+  });
+
+  it('a healthy green has no 5xx datapoint at all: an error rate of 0, judged, not an error', async () => {
+    const { world: w, judge } = await canaryStep('healthy');
+    const real = cloudWatchMetricReader(client(w));
+    let greenErrors: ReadonlyMap<number, number> | undefined;
+    const result = await judge(3, async (q, window, signal) => {
+      const values = await real(q, window, signal);
+      greenErrors = values.get('green_errors');
+      return values;
+    });
+    expect(greenErrors?.size).toBe(0);
+    expect(result.metrics[0]).toMatchObject({ metric: 'target 5xx rate', verdict: 'pass' });
+    expect(result.metrics[0]?.detail).toMatch(/^green 0\.00 % \(0\/\d+\) vs blue 0\.00 %/);
+  });
+
+  it('a minute that arrives late is judged only once it is settled, never as an empty minute', async () => {
+    const { world: w, judge } = await canaryStep('healthy');
+    // CloudWatch is 90 s behind; the judge waits settleMs (60 s) after each minute: the last
+    // minute it takes has not arrived, and reads as no datapoint on either side.
+    w.cloudWatch.metrics.lagMs = 90_000;
+    const late = await judge();
+    w.cloudWatch.metrics.lagMs = 0;
+    const onTime = await judge();
+    // The late read leaves the minute that has not arrived for a later look: fewer minutes,
+    // each complete, never a minute read as if nobody had come.
+    expect(late.minutes.green.endMs).toBe(onTime.minutes.green.endMs - 60_000);
+    expect(late.minutes.green.startMs).toBe(onTime.minutes.green.startMs);
   });
 
   it('rides out throttling with the SDK retries; a denied read fails naming the grant', async () => {
