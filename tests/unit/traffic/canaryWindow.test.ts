@@ -167,6 +167,19 @@ describe('analyseWindow', () => {
     expect(result.metrics[1]?.detail).toMatch(/^green median 200 vs blue 200/);
   });
 
+  it('leaves a trailing minute with no request on either side for a later look: it has not arrived', async () => {
+    const { read } = scripted(
+      (m) => (m >= 4 ? {} : traffic(0.005)()),
+      (m) => (m >= 4 ? {} : traffic(0.005)()),
+    );
+    const result = await analyseWindow(input(read));
+    expect(result.minutes.green).toEqual({ startMs: at(0), endMs: at(4) });
+    expect(result.minutes.blue).toEqual({ startMs: at(0), endMs: at(4) });
+    // a minute with blue's requests only has arrived: it stays
+    const { read: blueOnly } = scripted((m) => (m >= 4 ? {} : traffic(0.005)()), traffic(0.005));
+    expect((await analyseWindow(input(blueOnly))).minutes.green.endMs).toBe(at(6));
+  });
+
   it('reads nothing before a minute is complete, and is inconclusive', async () => {
     const { read, calls } = scripted(traffic(0), traffic(0));
     const result = await analyseWindow(
