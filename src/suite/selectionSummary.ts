@@ -4,7 +4,7 @@
  * what it is: the ECS hook answers FAILED there, so a service must not list it.
  */
 import { CODEDEPLOY_HOOKS, ECS_STAGES, type HookName, isEcsStage, type Suite } from './schema';
-import { selectedItems, selectionSource } from './selection';
+import { analysisForHook, selectedItems, selectionSource } from './selection';
 
 export interface SelectionRow {
   readonly controller: 'CodeDeploy' | 'ECS';
@@ -22,7 +22,9 @@ export const selectionRows = (suite: Suite): SelectionRow[] =>
       hook,
       from:
         source === undefined
-          ? 'not listed'
+          ? analysisForHook(suite, hook)
+            ? 'analysis:'
+            : 'not listed'
           : source === 'all'
             ? 'not listed: every check'
             : source === hook
@@ -45,5 +47,10 @@ export const selectionSummary = (suite: Suite): string => {
             : `${r.items.join(', ')}  (${r.from})`
         }`,
     ),
+    ...(suite.analysis
+      ? [
+          '  canary analysis (analysis:) judges every ECS PRODUCTION_TRAFFIC_SHIFT step; the CodeDeploy hooks refuse this suite (they cannot run it): give CodeDeploy groups a suite without analysis:',
+        ]
+      : []),
   ].join('\n');
 };

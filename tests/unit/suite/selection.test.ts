@@ -72,6 +72,12 @@ describe('stage selection', () => {
       'home',
       'canary analysis',
     ]);
+    // sls package says where it runs, and that CodeDeploy hooks refuse it
+    expect(selectionSummary(analysing)).toMatch(
+      /PRODUCTION_TRAFFIC_SHIFT +canary analysis {2}\(analysis:\)/,
+    );
+    expect(selectionSummary(analysing)).toContain('the CodeDeploy hooks refuse this suite');
+    expect(selectionSummary(suiteOf({ checks }))).not.toContain('canary analysis');
   });
 
   it("no check may take the watch's or the analysis's name: its pass must not stand in for theirs", () => {
