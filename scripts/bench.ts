@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { LocalCodeDeployEndpoint } from '../src/local/codeDeployEndpoint';
 import { benchAlarm } from './bench/alarmFigures';
 import { benchArtifacts, benchMemory } from './bench/artifacts';
+import { benchCanaryBilling } from './bench/canaryBilling';
 import { benchCanary } from './bench/canaryFigures';
 import { benchComparison } from './bench/comparisonFigures';
 import { benchDiscovery } from './bench/discoveryFigure';
@@ -82,7 +83,13 @@ const main = async () => {
     ['ecs-billing', () => benchEcsBilling(run)],
     ['watch', () => benchWatch(run)],
     ['comparison', () => benchComparison(run)],
-    ['canary', () => benchCanary(run)],
+    [
+      'canary',
+      async () => {
+        await benchCanary(run);
+        await benchCanaryBilling(run);
+      },
+    ],
     [
       'artifacts',
       async () => {
