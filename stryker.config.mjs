@@ -20,6 +20,7 @@ export default {
     'src/traffic/runComparison.ts',
     'src/traffic/runProductionWatch.ts',
     'src/traffic/runWatchSlice.ts',
+    'src/traffic/runShiftedAnalysis.ts',
     'src/traffic/watchAlarms.ts',
     'src/discovery/routingProof.ts',
     'src/discovery/discoverEcsGreen.ts',

@@ -26,9 +26,8 @@ class PreflightPlugin {
   }
 
   check(deploying) {
-    const { runPreflight, secretRefsOf, watchesAlarms, analysesMetrics } = loadTs(
-      '../src/packaging/preflight.ts',
-    );
+    const { runPreflight, secretRefsOf, watchesAlarms, analysesMetrics, analysisTimeoutProblems } =
+      loadTs('../src/packaging/preflight.ts');
     const { suiteFilePath } = loadTs('../src/suite/loadSuite.ts');
     const { service } = this.serverless;
     const stage = this.serverless.getProvider('aws').getStage();
@@ -36,6 +35,7 @@ class PreflightPlugin {
       key,
       name: fn.name,
       environment: { ...(service.provider.environment ?? {}), ...(fn.environment ?? {}) },
+      timeoutSeconds: fn.timeout ?? service.provider.timeout,
     }));
     const suite = runPreflight({
       stage,
@@ -56,6 +56,9 @@ class PreflightPlugin {
     const secretRefs = suites.flatMap(secretRefsOf);
     const alarms = suites.some(watchesAlarms);
     const analyses = suites.some(analysesMetrics);
+    const tooShort = analysisTimeoutProblems(functions, suites);
+    if (tooShort.length > 0)
+      throw new Error(`Stage "${stage}" is not ready to package: ${tooShort.join('; ')}`);
     const resources = service.resources?.Resources;
     const { stackParameterProblems } = loadTs('../src/packaging/stackParameters.ts');
     const problems = stackParameterProblems(service.resources?.Parameters);
@@ -133,17 +136,11 @@ class PreflightPlugin {
     const roles = [['HookFunctionRole', role]];
     if (fns.ecsLifecycleHook)
       roles.push(['EcsHookFunctionRole', g.rolePolicies(resources, 'EcsHookFunctionRole')]);
+    // ... and canary analysis's metric read (ECS steps, and CodeDeploy's AfterAllowTraffic).
     for (const [, r] of roles) {
       g.setInlinePolicy(r, g.SECRETS_POLICY_NAME, g.secretReadStatements(secretRefs));
       g.setInlinePolicy(r, g.WATCH_ALARMS_POLICY_NAME, g.watchAlarmStatements(alarms));
-    }
-    // Canary analysis runs in the ECS hook only (a CodeDeploy hook refuses a suite with it).
-    if (roles.length > 1) {
-      g.setInlinePolicy(
-        roles[1][1],
-        g.ANALYSIS_METRICS_POLICY_NAME,
-        g.analysisMetricStatements(analyses),
-      );
+      g.setInlinePolicy(r, g.ANALYSIS_METRICS_POLICY_NAME, g.analysisMetricStatements(analyses));
     }
     const inVpc = (key) => !!fns[key]?.vpc;
     if (['afterAllowTestTraffic', 'beforeAllowTraffic', 'afterAllowTraffic'].some(inVpc)) {

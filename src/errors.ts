@@ -63,6 +63,14 @@ export class DiscoveryError extends BlueGreenHooksError {
   }
 }
 
+/** AWS refused a read for want of a grant: asking again will not help; redeploying will. */
+export class AccessDeniedError extends DiscoveryError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AccessDeniedError';
+  }
+}
+
 /** The error's message, whatever was thrown. */
 export const describeError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);

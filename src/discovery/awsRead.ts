@@ -2,7 +2,7 @@
  * One AWS read of discovery, under the invocation's signal, with an error that says what to do:
  * a denied call names the IAM action and the resource to grant it on.
  */
-import { DiscoveryError } from '../errors';
+import { AccessDeniedError, DiscoveryError } from '../errors';
 
 const DENIED = /AccessDenied|UnauthorizedOperation|not authorized/i;
 
@@ -22,7 +22,7 @@ export const awsRead = async <T>(
       });
     }
     if (DENIED.test(e.name) || DENIED.test(e.message)) {
-      throw new DiscoveryError(
+      throw new AccessDeniedError(
         `${action} was denied (${e.name}): the hook role needs ${action} on ${resource}; redeploy with sls deploy, which grants it`,
         { cause: error },
       );

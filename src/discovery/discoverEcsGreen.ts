@@ -20,6 +20,7 @@ import type { Facts } from '../suite/facts';
 import type { EcsStage } from '../suite/schema';
 import { awsRead } from './awsRead';
 import { createElbReads, listenerArnOf, loadBalancerArnOf } from './elbReads';
+import type { MetricTargets } from './metricTargets';
 import { factsOf } from './revisionFacts';
 import {
   describeForwards,
@@ -58,12 +59,6 @@ export interface EcsGreenTarget {
   readonly routing?: string;
   /** Both target groups and their load balancer: whose metrics canary analysis reads. */
   readonly metricTargets?: MetricTargets;
-}
-
-export interface MetricTargets {
-  readonly greenTargetGroupArn: string;
-  readonly blueTargetGroupArn: string;
-  readonly loadBalancerArn: string;
 }
 
 /** The header that makes Service Connect send a request to green, if the revision uses it. */

@@ -19,6 +19,7 @@ import { DiscoveryError } from '../errors';
 import type { Facts } from '../suite/facts';
 import { awsRead } from './awsRead';
 import { CONFIG_TTL_MS, createElbReads, type ListenerView } from './elbReads';
+import { type MetricTargets, taskSetMetricTargets } from './metricTargets';
 import {
   type DeploymentRef,
   type DeploymentView,
@@ -39,6 +40,8 @@ export interface GreenTarget {
   readonly deployment: DeploymentView;
   /** Absent when the proof is turned off. */
   readonly routing?: string;
+  /** Green's and blue's target groups and their load balancer, when asked for (canary analysis). */
+  readonly metricTargets?: MetricTargets;
 }
 
 export { loadBalancerArnOf } from './elbReads';
@@ -48,6 +51,8 @@ export interface DiscoverOptions {
   /** TEST_LISTENER_URL: used instead of the discovered URL (custom domain, TLS name). */
   readonly overrideUrl?: string;
   readonly routingProof: boolean;
+  /** Name both target groups from the task sets (canary analysis reads their metrics). */
+  readonly metricTargets?: boolean;
   /**
    * Called once GetDeployment names the group, before the group is read: may refuse it (throw a
    * DiscoveryError, e.g. a group the function does not serve) or give the URL override.
@@ -150,7 +155,9 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
         groupP.then((g) => describeListener(g.prodListenerArn, signal)),
         forwardsP,
         healthP,
-        options.routingProof ? groupP.then((g) => readTaskSets(g, signal)) : [],
+        options.routingProof || options.metricTargets
+          ? groupP.then((g) => readTaskSets(g, signal))
+          : [],
         revisionP.then((r) =>
           readTaskDefinition(r.appspec.taskDefinition, signal).catch((error: Error) => error),
         ),
@@ -175,6 +182,9 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
       if (!verdict.ok) throw new DiscoveryError(verdict.reason);
       routing = `test listener :${test.port} forwards only to green's target group, with healthy targets`;
     }
+    const metricTargets = options.metricTargets
+      ? taskSetMetricTargets(taskSets, greenTd, group.prodListenerArn)
+      : undefined;
     const baseUrl = overrideUrl ?? `${test.protocol.toLowerCase()}://${test.dnsName}:${test.port}`;
     return {
       baseUrl,
@@ -182,6 +192,7 @@ export const createGreenDiscovery = (clients: DiscoveryClients, now = () => Date
       deployment,
       facts: factsOf(deployment, taskDefinition),
       ...(routing && { routing }),
+      ...(metricTargets && { metricTargets }),
     };
   }
 };

@@ -6,7 +6,7 @@
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { sdkClientConfig } from '../aws/clients';
-import { DiscoveryError } from '../errors';
+import { AccessDeniedError, DiscoveryError } from '../errors';
 import { type MetricReader, MINUTE_MS } from '../traffic/metricReading';
 import { awsRead } from './awsRead';
 
@@ -70,7 +70,8 @@ export const cloudWatchMetricReader = (client?: CloudWatchClient): MetricReader 
         const series = r.Id === undefined ? undefined : values.get(r.Id);
         if (!series) continue;
         if (r.StatusCode === 'Forbidden' || r.StatusCode === 'InternalError') {
-          throw new DiscoveryError(
+          const Failure = r.StatusCode === 'Forbidden' ? AccessDeniedError : DiscoveryError;
+          throw new Failure(
             `cloudwatch:GetMetricData answered ${r.StatusCode} for ${r.Id}${r.Messages?.[0]?.Value ? ` (${r.Messages[0].Value})` : ''}: its minutes cannot be judged`,
           );
         }

@@ -41,4 +41,12 @@ export interface CheckResult {
   readonly sample?: SampleStats;
   /** A comparison's numbers, green and blue side by side. */
   readonly comparison?: ComparisonStats;
+  /** Canary analysis's verdict and every metric's numbers (CodeDeploy's AfterAllowTraffic). */
+  readonly analysis?: AnalysisStats;
+}
+
+export interface AnalysisStats {
+  readonly verdict: 'pass' | 'fail' | 'inconclusive';
+  readonly summary: string;
+  readonly metrics: readonly { metric: string; verdict: string; detail: string }[];
 }

@@ -6,16 +6,12 @@
  */
 
 import { createProber } from '../probe/httpProbe';
-import {
-  noSecretReader,
-  type ResolvedHeaders,
-  resolveHeaders,
-  type SecretReader,
-  withDefaultHeaders,
-} from '../probe/secrets';
+import { noSecretReader, type ResolvedHeaders, type SecretReader } from '../probe/secrets';
 import { type Facts, NO_FACTS } from '../suite/facts';
-import type { Check, CompareCheck, HookName, SampledCheck, Suite } from '../suite/schema';
+import type { HookName, Suite } from '../suite/schema';
 import {
+  ANALYSIS_NAME,
+  analysisForHook,
   checksForHook,
   comparisonsForHook,
   sampledForHook,
@@ -29,6 +25,7 @@ import { runSampledCheck } from '../traffic/runSampledCheck';
 import { mapWithConcurrency } from './pacing';
 import { type GateProgress, type ReadinessResult, runReadinessGate } from './readinessGate';
 import { type CheckResult, runCheck, skippedCheck } from './runCheck';
+import { resolveSuiteHeaders, type SuiteHeaders } from './suiteHeaders';
 import { decide, type VerdictStatus } from './verdict';
 
 export { backoffDelay } from './pacing';
@@ -83,7 +80,19 @@ export interface SuiteRunOptions {
    * header: without it a request reaches blue), and never with a request to blue.
    */
   readonly greenHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Runs the suite's canary analysis at the stages that have one (AfterAllowTraffic), from the
+   * end of the readiness gate, next to the checks and the watch. `false`: the caller analyses on
+   * its own (the ECS adapter, one look per invocation). Absent where the stage selects one: the
+   * analysis is not judged, so the verdict fails.
+   */
+  readonly analyse?: AnalysisRunner | false;
 }
+
+export type AnalysisRunner = (signals: {
+  readonly budget: AbortSignal;
+  readonly failFast: AbortSignal;
+}) => Promise<CheckResult>;
 
 /** Runs the hook's checks of `suite` against `baseUrl` and decides the verdict. */
 export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResult> => {
@@ -93,6 +102,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
   const sampled = sampledForHook(suite, hook);
   const comparisons = comparisonsForHook(suite, hook);
   const watch = options.watchProduction === false ? undefined : watchForHook(suite, hook);
+  const analysis = options.analyse === false ? undefined : analysisForHook(suite, hook);
   const finish = (fields: Partial<SuiteResult> & Pick<SuiteResult, 'verdict' | 'checks'>) => ({
     suite: suite.name,
     hook,
@@ -101,39 +111,25 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
     ...fields,
   });
 
-  const readSecret = options.readSecret ?? noSecretReader;
-  let headers: Map<Check, ResolvedHeaders>;
-  let readinessHeaders: ResolvedHeaders;
-  let sampledHeaders: Map<SampledCheck, ResolvedHeaders>;
-  let compareHeaders: Map<CompareCheck, ResolvedHeaders>;
-  let watchHeaders: ResolvedHeaders;
+  let headers: SuiteHeaders;
   try {
-    [headers, readinessHeaders, sampledHeaders, compareHeaders, watchHeaders] = await Promise.all([
-      Promise.all(
-        checks.map(async (c) => [c, await resolveHeaders(c.headers, readSecret, budget)] as const),
-      ).then((entries) => new Map(entries)),
-      resolveHeaders(suite.readiness?.headers ?? {}, readSecret, budget),
-      Promise.all(
-        sampled.map(async (c) => [c, await resolveHeaders(c.headers, readSecret, budget)] as const),
-      ).then((entries) => new Map(entries)),
-      Promise.all(
-        comparisons.map(
-          async (c) => [c, await resolveHeaders(c.headers, readSecret, budget)] as const,
-        ),
-      ).then((entries) => new Map(entries)),
-      resolveHeaders(watch?.headers ?? {}, readSecret, budget),
-    ]);
+    headers = await resolveSuiteHeaders({
+      suite,
+      checks,
+      sampled,
+      comparisons,
+      watch,
+      readSecret: options.readSecret ?? noSecretReader,
+      budget,
+      greenHeaders: options.greenHeaders,
+    });
   } catch (error) {
     return finish({ verdict: 'Failed', reason: (error as Error).message, checks: [] });
   }
-  // Green-side requests carry the route's headers (Service Connect's test header): checks, the
-  // readiness probe, sampled checks and green's side of a comparison; blue's side never does.
   const green = options.greenHeaders;
-  headers = new Map([...headers].map(([c, h]) => [c, withDefaultHeaders(h, green)]));
-  readinessHeaders = withDefaultHeaders(readinessHeaders, green);
-  sampledHeaders = new Map([...sampledHeaders].map(([c, h]) => [c, withDefaultHeaders(h, green)]));
 
   const prober = createProber(suite.tls, { keepAlive: options.keepAlive ?? true });
+  const failFast = new AbortController();
   try {
     let readiness: ReadinessResult | undefined;
     if (suite.readiness) {
@@ -141,7 +137,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
         {
           prober,
           url: baseUrl + suite.readiness.path,
-          headers: readinessHeaders.values,
+          headers: headers.readiness.values,
           timeoutMs: suite.timeoutMs,
           budget,
           ...(options.gateAttempts !== undefined && { maxAttempts: options.gateAttempts }),
@@ -154,12 +150,18 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
       }
     }
 
-    const failFast = new AbortController();
+    // Analysis reads the minutes since the shift: it starts now and runs beside the rest.
+    const analysed =
+      analysis && options.analyse
+        ? options
+            .analyse({ budget, failFast: failFast.signal })
+            .catch((error: Error) => analysisFailure(error))
+        : undefined;
     const facts = options.facts ?? NO_FACTS;
     const ctx = { prober, suite, baseUrl, budget, failFast: failFast.signal, facts };
     const results = await mapWithConcurrency(checks, suite.concurrency, async (check) => {
       if (failFast.signal.aborted) return skippedCheck(check);
-      const result = await runCheck(ctx, check, headers.get(check) as ResolvedHeaders);
+      const result = await runCheck(ctx, check, headers.checks.get(check) as ResolvedHeaders);
       if (!result.passed && !failFast.signal.aborted) failFast.abort();
       onProgress?.({ type: 'check', result });
       return result;
@@ -170,7 +172,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
       const result = await runSampledCheck(
         { prober, baseUrl, budget, failFast: failFast.signal, defaultTimeoutMs: suite.timeoutMs },
         check,
-        sampledHeaders.get(check) as ResolvedHeaders,
+        headers.sampled.get(check) as ResolvedHeaders,
       );
       if (!result.passed) failFast.abort();
       onProgress?.({ type: 'check', result });
@@ -189,7 +191,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
           ...(green && { greenHeaders: green }),
         },
         check,
-        compareHeaders.get(check) as ResolvedHeaders,
+        headers.compare.get(check) as ResolvedHeaders,
       );
       if (!result.passed) failFast.abort();
       onProgress?.({ type: 'check', result });
@@ -199,8 +201,15 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
       const { result } = await runProductionWatch(
         watchContextOf(prober, suite, options),
         watch,
-        watchHeaders,
+        headers.watch,
       );
+      if (!result.passed) failFast.abort();
+      onProgress?.({ type: 'check', result });
+      results.push(result);
+    }
+    if (analysed) {
+      const result = await analysed;
+      if (!result.passed) failFast.abort();
       onProgress?.({ type: 'check', result });
       results.push(result);
     }
@@ -208,6 +217,7 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
     const selected = [
       ...[...checks, ...sampled, ...comparisons].map((c) => c.name),
       ...(watch ? [WATCH_NAME] : []),
+      ...(analysis ? [ANALYSIS_NAME] : []),
     ];
     const verdict = decide(selected, results, hook);
     return finish({
@@ -217,6 +227,18 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
       checks: results,
     });
   } finally {
+    // Nothing outlives the suite: an analysis still waiting stops here.
+    failFast.abort();
     prober.close();
   }
 };
+
+const analysisFailure = (error: Error): CheckResult => ({
+  name: ANALYSIS_NAME,
+  method: 'GetMetricData',
+  path: 'AWS/ApplicationELB',
+  passed: false,
+  reason: `${ANALYSIS_NAME}: ${error.message}`,
+  attempts: 0,
+  requestHeaders: {},
+});

@@ -16,6 +16,9 @@ export const APP_BEHAVIOURS = [
   'cart-errors',
   // One request in 25 takes 400 ms longer: the median is fine, the p99 is not.
   'slow-p99',
+  // Real users' /cart drops the connection on one request in 16 (a crashing handler): the load
+  // balancer answers 502 itself, which counts as an ELB 5xx, not a target 5xx.
+  'cart-resets',
 ] as const;
 export type AppBehaviour = (typeof APP_BEHAVIOURS)[number];
 
@@ -128,6 +131,12 @@ export class SampleApp extends LoopbackHttpServer {
         if ((req.url ?? '').startsWith('/cart') && ++this.cartRequests % 16 === 0) {
           res.writeHead(500, { 'content-type': 'text/plain' });
           res.end('Internal Server Error');
+          return;
+        }
+        break;
+      case 'cart-resets':
+        if ((req.url ?? '').startsWith('/cart') && ++this.cartRequests % 16 === 0) {
+          req.socket.destroy();
           return;
         }
         break;

@@ -4,12 +4,16 @@
  * sees many complete minutes of user traffic in seconds. The metric store, the endpoint and the
  * judge read the same clock, so "complete" and "settled" mean what they mean in CloudWatch.
  */
+import type { MetricClock } from '../traffic/metricReading';
+
 const MINUTE_MS = 60_000;
 
 export const scaledClock = (
   factor: number,
   origin = Math.ceil(Date.now() / MINUTE_MS) * MINUTE_MS,
-): (() => number) => {
+): MetricClock => {
   const started = performance.now();
-  return () => origin + Math.floor((performance.now() - started) * factor);
+  return Object.assign(() => origin + Math.floor((performance.now() - started) * factor), {
+    factor,
+  });
 };

@@ -34,6 +34,8 @@ export class SwitchableProxy extends LoopbackHttpServer {
   public onForwarded:
     | ((target: ProxyTarget, status: number, latencyMs: number) => void)
     | undefined;
+  /** Told of every request the proxy answered 502 itself: the target could not be reached. */
+  public onElbError: ((target: ProxyTarget) => void) | undefined;
 
   public constructor(
     public readonly name: string,
@@ -101,9 +103,13 @@ export class SwitchableProxy extends LoopbackHttpServer {
         answer.pipe(res);
       },
     );
-    // As an ALB does: a target that cannot be reached is a 502 to the client.
+    // As an ALB does: a target that cannot be reached is a 502 to the client, from the load
+    // balancer itself (an ELB 5xx in its metrics, not the target's).
     upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+      if (!res.headersSent) {
+        this.onElbError?.(chosen);
+        res.writeHead(502, { 'content-type': 'text/plain' });
+      }
       res.end('Bad Gateway');
     });
     res.on('close', () => upstream.destroy());

@@ -30,6 +30,6 @@ export interface CallTargets {
   readonly failedDeliveryQueue?: string;
   /** The suite's production watch reads CloudWatch alarms (hooks). */
   readonly watchesAlarms?: boolean;
-  /** A suite asks for canary analysis, which reads CloudWatch metrics (the ECS hook). */
+  /** A suite asks for canary analysis, which reads CloudWatch metrics (both hooks). */
   readonly analysesMetrics?: boolean;
 }

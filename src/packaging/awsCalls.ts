@@ -36,7 +36,7 @@ const alarmCalls = (t: CallTargets): AwsCall[] =>
       ]
     : [];
 
-/** Canary analysis's metric read (ECS hook), authorised against "*" (see WILDCARD_GRANTS). */
+/** Canary analysis's metric read (both hooks), authorised against "*" (see WILDCARD_GRANTS). */
 const metricCalls = (t: CallTargets): AwsCall[] =>
   t.analysesMetrics
     ? [
@@ -193,6 +193,7 @@ export const awsCallsOf = (kind: FunctionKind, t: CallTargets): AwsCall[] => {
       },
       ...t.secrets.map((ref) => secretCall(t, ref)),
       ...alarmCalls(t),
+      ...metricCalls(t),
     ];
   }
   const group = (g: DeploymentGroupRef) =>

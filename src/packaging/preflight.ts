@@ -4,10 +4,11 @@
  * reported here, all at once, naming the function, the parameter or the file.
  */
 
-import { readAlarmSettings, readHookSettings } from '../config/env';
+import { ENV_DEFAULTS, readAlarmSettings, readHookSettings } from '../config/env';
 import { ConfigError } from '../errors';
 import { loadSuiteFile } from '../suite/loadSuite';
 import type { SecretRef, Suite } from '../suite/schema';
+import { shiftedAnalysisMinMs } from '../traffic/runShiftedAnalysis';
 
 /** Lambda's limit on function names, and the names it accepts. */
 export const MAX_FUNCTION_NAME_LENGTH = 64;
@@ -31,6 +32,8 @@ export interface PreflightFunction {
   readonly name: string;
   /** Provider and function environment merged; values that are CloudFormation objects are skipped. */
   readonly environment: Readonly<Record<string, unknown>>;
+  /** The function's timeout in seconds (its own, else the provider's). */
+  readonly timeoutSeconds?: number;
 }
 
 export interface PreflightInput {
@@ -158,5 +161,27 @@ export const runPreflight = (input: PreflightInput): Suite | undefined => {
 export const watchesAlarms = (suite: Suite | undefined): boolean =>
   !!suite?.watch && (suite.watch.alarms.length > 0 || suite.watch.deploymentAlarms);
 
-/** Whether the suite asks for canary analysis (cloudwatch:GetMetricData, the ECS hook only). */
+/**
+ * AfterAllowTraffic waits in place for canary analysis: a timeout that cannot hold it would fail
+ * every deployment after its checks, so it is refused here, naming the timeout that would.
+ */
+export const analysisTimeoutProblems = (
+  functions: readonly PreflightFunction[],
+  suites: readonly (Suite | undefined)[],
+): string[] => {
+  const fn = functions.find((f) => f.key === 'afterAllowTraffic');
+  if (!fn?.timeoutSeconds) return [];
+  const margin = Number(fn.environment.HOOK_SAFETY_MARGIN_MS) || ENV_DEFAULTS.HOOK_SAFETY_MARGIN_MS;
+  return suites.flatMap((suite) => {
+    if (!suite?.analysis) return [];
+    const neededS = Math.ceil((shiftedAnalysisMinMs(suite.analysis) + margin) / 1000);
+    return neededS > (fn.timeoutSeconds as number)
+      ? [
+          `function afterAllowTraffic: suite "${suite.name}" asks for canary analysis, which needs at least ${neededS} s at AfterAllowTraffic (analysis.minMinutes ${suite.analysis.minMinutes} + the minute of the shift + settleMs, and the report margin); its timeout is ${fn.timeoutSeconds} s: raise functions.afterAllowTraffic.timeout (at most 900) or lower analysis.minMinutes`,
+        ]
+      : [];
+  });
+};
+
+/** Whether the suite asks for canary analysis (cloudwatch:GetMetricData, both hooks). */
 export const analysesMetrics = (suite: Suite | undefined): boolean => !!suite?.analysis;

@@ -1,10 +1,17 @@
 /**
- * Canary analysis in the ECS rehearsal: the settings it judges LINEAR and CANARY steps with when
- * the suite has none, and its looks on the timeline (a wait when it changes, a verdict with every
- * metric's numbers).
+ * Canary analysis in both rehearsals: the settings it judges ECS LINEAR and CANARY steps and
+ * CodeDeploy's AfterAllowTraffic with when the suite has none, the users and the clock it judges
+ * them on, and its looks on the timeline (a wait when it changes, a verdict with every metric's
+ * numbers).
  */
 import { analysis } from '../suite/analysis';
 import type { RehearsalEvent } from './harness';
+
+/** The rehearsal's metrics run this many times faster than real time. */
+export const METRIC_TIME_SCALE = 60;
+
+/** What users of the sample website request: the home page and their cart. */
+export const USER_PATHS = ['/', '/cart'] as const;
 
 /**
  * On the rehearsal's 60x clock a minute passes every second, so 4 complete minutes a side (enough

@@ -26,6 +26,10 @@ export const GREEN_BEHAVIOURS = [
   // Healthy and as fast at the median, but one request in 25 is 400 ms slower: canary analysis's
   // p99 must catch it (LINEAR/CANARY).
   'slow-p99',
+  // Users' /cart drops the connection on one request in 16: the load balancer answers 502 itself,
+  // which no target 5xx counts; canary analysis's load balancer 5xx rate must catch it once green
+  // serves everything (AfterAllowTraffic, or the 100 % step).
+  'resets-under-real-traffic',
 ] as const;
 export type GreenBehaviour = (typeof GREEN_BEHAVIOURS)[number];
 
@@ -52,6 +56,8 @@ export const greenApp = (green: GreenBehaviour, startupMs: number): Partial<Samp
       return { behaviour: 'cart-errors', latencyMs };
     case 'slow-p99':
       return { behaviour: 'slow-p99', latencyMs };
+    case 'resets-under-real-traffic':
+      return { behaviour: 'cart-resets', latencyMs };
     default:
       return { behaviour: green, startupMs, latencyMs };
   }

@@ -19,7 +19,12 @@ import { startUserTraffic } from '../local/userTraffic';
 import type { Log } from '../logging/logger';
 import { ECS_STAGES, type EcsStage, type Suite } from '../suite/schema';
 import { selectedItems } from '../suite/selection';
-import { analysisTimeline, REHEARSAL_ANALYSIS } from './analysisTimeline';
+import {
+  analysisTimeline,
+  METRIC_TIME_SCALE,
+  REHEARSAL_ANALYSIS,
+  USER_PATHS,
+} from './analysisTimeline';
 import { ecsInvoker } from './ecsInvoker';
 import { ALARM_NAME, breakIfAsked, shiftTestTraffic } from './greenModes';
 import {
@@ -42,12 +47,6 @@ export const TRAFFIC_STEPS: Readonly<Record<EcsStrategy, readonly number[]>> = {
   linear: [25, 50, 75, 100],
   canary: [10, 100],
 };
-
-/** The rehearsal's metrics run this many times faster than real time. */
-const METRIC_TIME_SCALE = 60;
-
-/** What users of the sample website request: the home page and their cart. */
-const USER_PATHS = ['/', '/cart'] as const;
 
 export const rehearseEcsDeployment = (
   options: RehearsalOptions & { readonly strategy?: EcsStrategy },

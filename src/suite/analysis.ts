@@ -2,7 +2,8 @@
  * Canary analysis of real user traffic: green's target group against blue's, from the load
  * balancer's own metrics, per complete minute, at every production traffic step of an ECS native
  * deployment (PRODUCTION_TRAFFIC_SHIFT). While blue still serves, the baseline is blue's same
- * minutes; once green serves everything, blue's minutes before the step (`baselineMs`).
+ * minutes; once green serves everything, blue's minutes before the step (`baselineMs`, ending
+ * `baselineOffsetMs` before it). CodeDeploy's AfterAllowTraffic uses that time-shifted baseline.
  */
 import * as z from 'zod/mini';
 import { pointsForAlpha } from '../analysis/judgeMetric';
@@ -85,6 +86,11 @@ export const analysis = z
       ),
       600_000,
     ),
+    /**
+     * How long before the shift the baseline ends: minutes just before it (a deploy's own
+     * activity, say) can be left out of blue's. 0: the baseline runs up to the shift.
+     */
+    baselineOffsetMs: z._default(milliseconds().check(z.maximum(3_600_000, 'at most 1 hour')), 0),
     /** The pause ECS makes between two looks while the analysis waits for more minutes. */
     callBackDelaySeconds: z._default(positiveInt().check(z.maximum(900)), 60),
     /** How long a step may wait for enough traffic before the inconclusive rule applies. */

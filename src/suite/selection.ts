@@ -52,10 +52,14 @@ export const watchForHook = (suite: Suite, hook: HookName): WatchSettings | unde
 
 /**
  * The stages where the suite's `analysis:` judges real user traffic: every production traffic
- * step of an ECS deployment. No CodeDeploy hook runs it yet, and a CodeDeploy hook refuses a
- * suite that asks for it (hookConfiguration.ts) rather than pass without it.
+ * step of an ECS deployment (one look per invocation), and CodeDeploy's AfterAllowTraffic, where
+ * green took all production at once and blue's minutes before the shift are the baseline (it
+ * waits in place, beside the watch).
  */
-export const ANALYSIS_STAGES: readonly HookName[] = ['PRODUCTION_TRAFFIC_SHIFT'];
+export const ANALYSIS_STAGES: readonly HookName[] = [
+  'PRODUCTION_TRAFFIC_SHIFT',
+  'AfterAllowTraffic',
+];
 
 /** The suite's canary analysis, if this hook runs it. */
 export const analysisForHook = (suite: Suite, hook: HookName): AnalysisSettings | undefined =>

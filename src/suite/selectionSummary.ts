@@ -49,7 +49,7 @@ export const selectionSummary = (suite: Suite): string => {
     ),
     ...(suite.analysis
       ? [
-          '  canary analysis (analysis:) judges every ECS PRODUCTION_TRAFFIC_SHIFT step; the CodeDeploy hooks refuse this suite (they cannot run it): give CodeDeploy groups a suite without analysis:',
+          "  canary analysis (analysis:) judges every ECS PRODUCTION_TRAFFIC_SHIFT step against blue's same minutes (blue's minutes before the step at 100 %), and CodeDeploy's AfterAllowTraffic against blue's minutes before the shift, waiting in place: afterAllowTraffic's timeout must hold it",
         ]
       : []),
   ].join('\n');

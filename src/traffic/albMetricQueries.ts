@@ -42,6 +42,26 @@ export const albQueries = (target: SideTarget, metrics: readonly AlbMetric[]): M
     },
   }));
 
+/** Ids of the load balancer's own counts: all its requests, and the 5xx it answered itself. */
+export const LB_QUERY = { requests: 'lb_requests', errors: 'lb_elb5xx' } as const;
+
+/**
+ * The load balancer's requests and its own 5xx (`HTTPCode_ELB_5XX_Count`: a target that dropped
+ * the connection or timed out, which no target 5xx counts). CloudWatch has them per load balancer
+ * only, so they compare green with blue only across a time-shifted baseline, when green serves
+ * every request after the shift and blue every one before it.
+ */
+export const lbQueries = (loadBalancerArn: string): MetricQuery[] =>
+  [
+    { id: LB_QUERY.requests, metricName: 'RequestCount' },
+    { id: LB_QUERY.errors, metricName: 'HTTPCode_ELB_5XX_Count' },
+  ].map((q) => ({
+    ...q,
+    namespace: 'AWS/ApplicationELB',
+    stat: 'Sum',
+    dimensions: { LoadBalancer: albDimensionValue(loadBalancerArn, 'loadbalancer') },
+  }));
+
 /**
  * The user's own metrics for one side: ids `green_c0`, `blue_c0`, …, and each dimension value
  * with `{{side}}`, `{{targetGroup}}` and `{{loadBalancer}}` filled in for that side.

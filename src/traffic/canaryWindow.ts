@@ -3,7 +3,8 @@
  * the load balancer's metrics, minute by minute. Only complete minutes are judged (ALB metrics
  * settle a minute or two after the minute ends), and the result says which. Each metric is pass,
  * fail or inconclusive with its numbers (src/analysis); the window passes only when every metric
- * passed. Too little traffic is inconclusive, never a pass.
+ * passed. Too little traffic is inconclusive, never a pass. Across a time-shifted baseline the
+ * load balancer's own 5xx (per load balancer only in CloudWatch) are judged too.
  */
 import { judgeRate, judgeSeries, type MetricJudgement } from '../analysis/judgeMetric';
 import type { AnalysisSettings } from '../suite/analysis';
@@ -11,6 +12,8 @@ import {
   type AlbMetric,
   albQueries,
   customQueries,
+  LB_QUERY,
+  lbQueries,
   queryId,
   type SideTarget,
 } from './albMetricQueries';
@@ -47,6 +50,15 @@ export const settledMinutes = (
   const startMs = Math.ceil(window.startMs / MINUTE_MS) * MINUTE_MS;
   const endMs = Math.min(minute(window.endMs), minute(nowMs - settleMs));
   return { startMs, endMs: Math.max(startMs, endMs) };
+};
+
+/** Blue's minutes before a shift at `shiftedAtMs`: a time-shifted baseline. */
+export const baselineWindow = (
+  shiftedAtMs: number,
+  s: Pick<AnalysisSettings, 'baselineMs' | 'baselineOffsetMs'>,
+): MetricWindow => {
+  const endMs = shiftedAtMs - s.baselineOffsetMs;
+  return { startMs: endMs - s.baselineMs, endMs };
 };
 
 const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16);
@@ -103,6 +115,18 @@ export const analyseWindow = async (input: WindowInput): Promise<WindowAnalysis>
   // A minute with no datapoint served no request, or no 5xx: a count of zero.
   const total = (side: SideTarget['side'], metric: AlbMetric) =>
     series(side, metric).reduce((a, b) => a + b, 0);
+  // The load balancer's own counts, over one side's minutes (time-shifted baselines only).
+  const lbTotal = (side: SideTarget['side'], id: string) =>
+    minutesOf(sideOf(side)).reduce((sum, m) => sum + (values.get(id)?.get(m) ?? 0), 0);
+  const lbCounts = (side: SideTarget['side']) => ({
+    errors: lbTotal(side, LB_QUERY.errors),
+    requests: lbTotal(side, LB_QUERY.requests),
+  });
+  const rate = {
+    minRequests: settings.minRequests,
+    minEffect: settings.errorRate.minEffect,
+    alpha: settings.alpha,
+  };
   const counts = (side: SideTarget['side']) => ({
     errors: total(side, 'errors'),
     requests: total(side, 'requests'),
@@ -115,11 +139,10 @@ export const analyseWindow = async (input: WindowInput): Promise<WindowAnalysis>
     });
   };
   const judged: MetricJudgement[] = [
-    judgeRate('target 5xx rate', counts('green'), counts('blue'), {
-      minRequests: settings.minRequests,
-      minEffect: settings.errorRate.minEffect,
-      alpha: settings.alpha,
-    }),
+    judgeRate('target 5xx rate', counts('green'), counts('blue'), rate),
+    ...(input.blueWindow
+      ? [judgeRate('load balancer 5xx rate', lbCounts('green'), lbCounts('blue'), rate)]
+      : []),
     ...settings.latency.percentiles.map((p) =>
       judgeSeries(
         `${p} response time (ms)`,
@@ -180,6 +203,7 @@ const readBoth = async (
       ...albQueries(input.blue, metrics),
       ...customQueries(input.green, input.settings.metrics),
       ...customQueries(input.blue, input.settings.metrics),
+      ...(input.blueWindow ? lbQueries(input.green.loadBalancerArn) : []),
     ],
     span,
     input.signal,

@@ -30,3 +30,9 @@ export type MetricReader = (
 ) => Promise<MetricValues>;
 
 export const MINUTE_MS = 60_000;
+
+/**
+ * The metrics' clock (epoch ms): the wall clock in Lambda; a rehearsal's runs `factor` times
+ * faster (scaledClock), and a hook that weighs its own time against metric minutes divides by it.
+ */
+export type MetricClock = (() => number) & { readonly factor?: number };

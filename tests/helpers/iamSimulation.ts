@@ -168,7 +168,7 @@ export const callsOf = (
   }>,
   /** The suite's production watch reads CloudWatch alarms. */
   watchesAlarms = false,
-  /** The suite asks for canary analysis (the ECS hook reads metrics). */
+  /** The suite asks for canary analysis (both hooks read metrics). */
   analysesMetrics = false,
 ): AwsCall[] => {
   const services = hookServices ?? [
@@ -189,7 +189,7 @@ export const callsOf = (
     }),
     secrets: fn.kind === 'alarm' ? [] : secrets,
     watchesAlarms: fn.kind !== 'alarm' && watchesAlarms,
-    analysesMetrics: fn.kind === 'ecsHook' && analysesMetrics,
+    analysesMetrics: fn.kind !== 'alarm' && analysesMetrics,
     ...(fn.kind === 'ecsHook' && {
       ecsServices: [
         { cluster: fn.env.ECS_CLUSTER_NAME ?? '', service: fn.env.ECS_SERVICE_NAME ?? '' },

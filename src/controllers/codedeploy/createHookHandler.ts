@@ -15,6 +15,7 @@ import { ENV_DEFAULTS } from '../../config/env';
 import { createGreenDiscovery, type GreenDiscovery } from '../../discovery/discoverGreen';
 import type { AlarmReader } from '../../discovery/readAlarmStates';
 import { awsAlarmReader } from '../../discovery/readAlarmStates';
+import { awsMetricReader } from '../../discovery/readMetrics';
 import { runSmokeSuite, type SuiteResult, type Verdict } from '../../engine/runSmokeSuite';
 import { exempt } from '../../engine/verdict';
 import { DiscoveryError, describeError, TimeBudgetError } from '../../errors';
@@ -22,13 +23,16 @@ import { InvocationMeasure } from '../../logging/invocationMeasure';
 import { createLogger, invocationLog, type Log } from '../../logging/logger';
 import { type Meter, noMeter } from '../../logging/metrics';
 import type { SecretReader } from '../../probe/secrets';
-import { NO_FACTS } from '../../suite/facts';
 import type { HookName, Suite } from '../../suite/schema';
+import { analysisForHook } from '../../suite/selection';
 import { type Phase, runWithDeadline, suiteBudgetMs } from '../../time/timeBudget';
-import { entryFor, type HookCatalog } from './hookCatalog';
-import { loadConfiguration, needsDiscovery, servesOnly } from './hookConfiguration';
+import type { MetricClock, MetricReader } from '../../traffic/metricReading';
+import { findGreen, greenFromSettings } from './findGreen';
+import type { HookCatalog } from './hookCatalog';
+import { analysesAt, loadConfiguration, needsDiscovery } from './hookConfiguration';
 import { parseHookEvent } from './parseHookEvent';
 import { deliverVerdict, type ReportOutcome } from './reportHookStatus';
+import { analysisTimeProblem, shiftedAnalysisRunner } from './shiftedAnalysis';
 import { catalogSkips, deploymentSkip } from './skipMarker';
 import { VerdictMemory } from './verdictMemory';
 
@@ -50,6 +54,10 @@ export interface HookHandlerOptions {
   readonly readSecret?: SecretReader;
   /** Reads CloudWatch alarm states for the production watch; CloudWatch unless given. */
   readonly readAlarms?: AlarmReader;
+  /** Reads the load balancer's metrics for canary analysis; CloudWatch by default. */
+  readonly readMetrics?: MetricReader;
+  /** The metrics' clock (epoch ms): the wall clock, unless a rehearsal runs minutes faster. */
+  readonly metricClock?: MetricClock;
   /** Reads green from the deployment; built from the SDK clients unless given. */
   readonly discovery?: GreenDiscovery;
   /** Where verdicts go as metrics (the Lambda handlers pass the EMF meter); none unless given. */
@@ -92,6 +100,7 @@ export const createHookHandler = (
       ),
   );
   const discoveryNeeded = needsDiscovery(config, hook);
+  const metricNow = options.metricClock ?? Date.now;
   // A verdict that could not be delivered is re-reported as it was, never recomputed: Lambda
   // retries the invocation, and a second run of the suite could turn Failed into Succeeded.
   const verdicts = new VerdictMemory<Judgement>();
@@ -112,17 +121,14 @@ export const createHookHandler = (
         reason: `no time for the suite: the Lambda has ${context.getRemainingTimeInMillis()} ms left and keeps ${safetyMarginMs} ms to report; raise the function timeout`,
       };
     }
+    // CodeDeploy shifted production to green just before it invoked this hook.
+    const shiftedAtMs = metricNow();
     try {
       const { catalog, settings } = config;
       const phase: Phase = { current: 'the start' };
       return await runWithDeadline(
         suiteMs,
         async (signal): Promise<Judgement> => {
-          let baseUrl = settings.testListenerUrl ?? '';
-          let productionUrl = settings.productionListenerUrl;
-          let deploymentAlarms: readonly string[] = [];
-          let facts = NO_FACTS;
-          let suite = catalog.suite;
           if (deploymentId && catalogSkips(catalog)) {
             phase.current = 'reading the skip marker';
             const skip = await deploymentSkip(codeDeploy, catalog, deploymentId, signal, log);
@@ -132,52 +138,47 @@ export const createHookHandler = (
               return { status: 'Succeeded', reason: exempt('operator skip marker', skip).reason };
             }
           }
-          if (discoveryNeeded) {
-            phase.current = 'discovery';
-            const green = await measure.timed('Discovery', () =>
-              discovery({
-                deploymentId: deploymentId as string,
-                // A service map's entry has its own override or none: never the stage's.
-                ...(settings.testListenerUrl &&
-                  !catalog.services && { overrideUrl: settings.testListenerUrl }),
-                routingProof: settings.routingProof,
-                // A map picks the service's suite and override; one suite serves one group.
-                select: (d) => {
-                  if (catalog.services) {
-                    const entry = entryFor(catalog, d.applicationName, d.deploymentGroupName);
-                    suite = entry.suite;
-                    return entry.testListenerUrl
-                      ? { overrideUrl: entry.testListenerUrl }
-                      : undefined;
-                  }
-                  return settings.serves ? servesOnly(settings.serves)(d) : undefined;
-                },
-                signal,
-              }),
-            );
-            log.info('Green discovered', {
-              baseUrl: green.baseUrl,
-              deploymentGroup: `${green.deployment.applicationName}/${green.deployment.deploymentGroupName}`,
-              ...(green.routing && { routing: green.routing }),
-            });
-            ({ baseUrl, facts } = green);
-            productionUrl = settings.productionListenerUrl ?? green.productionUrl;
-            deploymentAlarms = green.deployment.alarmNames;
-          }
-          if (!suite) throw new DiscoveryError('no suite was selected for this deployment');
-          const selected = suite;
+          if (discoveryNeeded) phase.current = 'discovery';
+          const green = discoveryNeeded
+            ? await measure.timed('Discovery', () =>
+                findGreen({
+                  discovery,
+                  catalog,
+                  settings,
+                  deploymentId: deploymentId as string,
+                  metricTargets: analysesAt(config, hook),
+                  signal,
+                  log,
+                }),
+              )
+            : greenFromSettings(catalog, settings);
+          if (!green.suite) throw new DiscoveryError('no suite was selected for this deployment');
+          const selected = green.suite;
+          const analysis = analysisForHook(selected, hook);
+          const tooShort = analysis && analysisTimeProblem(analysis, suiteMs, options.metricClock);
+          if (tooShort) return { status: 'Failed', reason: tooShort };
           phase.current = 'the suite';
           const result = await measure.timed('Suite', () =>
             runSmokeSuite({
               suite: selected,
               hook,
-              baseUrl,
-              ...(productionUrl && { productionUrl }),
-              deploymentAlarms,
+              baseUrl: green.baseUrl,
+              ...(green.productionUrl && { productionUrl: green.productionUrl }),
+              deploymentAlarms: green.deploymentAlarms,
               budget: signal,
-              facts,
+              facts: green.facts,
               readSecret: options.readSecret ?? awsSecretReader,
               readAlarms: options.readAlarms ?? awsAlarmReader,
+              ...(analysis && {
+                analyse: shiftedAnalysisRunner({
+                  analysis,
+                  targets: green.metricTargets,
+                  read: options.readMetrics ?? awsMetricReader,
+                  metricNow,
+                  shiftedAtMs,
+                  log,
+                }),
+              }),
               onProgress: (progress) => {
                 if (progress.type === 'check') log.info('Smoke check', { ...progress.result });
                 options.onProgress?.(progress);

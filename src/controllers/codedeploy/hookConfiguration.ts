@@ -7,7 +7,7 @@ import { type DeploymentGroupRef, type HookSettings, readHookSettings } from '..
 import { DiscoveryError } from '../../errors';
 import { stringsIn } from '../../suite/facts';
 import type { HookName, Suite } from '../../suite/schema';
-import { needsProduction, watchForHook } from '../../suite/selection';
+import { analysisForHook, needsProduction, watchForHook } from '../../suite/selection';
 import { asCatalog, type HookCatalog } from './hookCatalog';
 
 export type Loaded =
@@ -31,22 +31,10 @@ export const loadConfiguration = (
   } catch (error) {
     problems.push((error as Error).message);
   }
-  // Canary analysis judges the steps of an ECS native deployment; a CodeDeploy hook cannot run
-  // it yet, and must not pass a deployment whose suite asks for it without it.
-  const analysing = catalog && suitesOf(catalog).find((s) => s.analysis);
-  if (analysing) {
-    problems.push(
-      `suite "${analysing.name}" asks for canary analysis (analysis:), which runs at ECS native blue/green's PRODUCTION_TRAFFIC_SHIFT only; no CodeDeploy hook can judge it. Give this deployment group a suite without analysis:, or move the service to ECS native blue/green`,
-    );
-    catalog = undefined;
-  }
   return catalog && settings
     ? { ok: true, catalog, settings }
     : { ok: false, error: `Invalid configuration, fix it and redeploy. ${problems.join('\n')}` };
 };
-
-const suitesOf = (catalog: HookCatalog): Suite[] =>
-  catalog.services ? catalog.services.map((s) => s.suite) : [catalog.suite];
 
 const usesFacts = (suite: Suite): boolean =>
   suite.checks.some((c) => stringsIn(c.expect).some((t) => t.text.includes('{{')));
@@ -68,9 +56,10 @@ export const servesOnly =
 
 /**
  * Discovery is skipped only when nothing needs it: one suite, a URL override, no proof, no facts,
- * no production URL needed (a comparison or the watch) that a param does not give, and no watch
- * of the deployment group's own alarms (only the deployment read names them). A service map
- * always needs it: the deployment's group picks the suite.
+ * no production URL needed (a comparison or the watch) that a param does not give, no watch
+ * of the deployment group's own alarms (only the deployment read names them) and no canary
+ * analysis (only the task sets name both target groups). A service map always needs it: the
+ * deployment's group picks the suite.
  */
 export const needsDiscovery = (config: Loaded, hook: HookName): boolean =>
   config.ok &&
@@ -79,4 +68,13 @@ export const needsDiscovery = (config: Loaded, hook: HookName): boolean =>
     config.settings.routingProof ||
     usesFacts(config.catalog.suite) ||
     watchForHook(config.catalog.suite, hook)?.deploymentAlarms === true ||
+    analysisForHook(config.catalog.suite, hook) !== undefined ||
     (needsProduction(config.catalog.suite, hook) && !config.settings.productionListenerUrl));
+
+/** Whether this hook runs canary analysis for any suite it may judge (a service map's included). */
+export const analysesAt = (config: Loaded, hook: HookName): boolean =>
+  config.ok &&
+  (config.catalog.services
+    ? config.catalog.services.map((s) => s.suite)
+    : [config.catalog.suite]
+  ).some((suite) => analysisForHook(suite, hook) !== undefined);

@@ -7,11 +7,11 @@
  * The stage passes only through the verdict: the step's checks passed (state) and the analysis
  * passed.
  */
-import type { MetricTargets } from '../../discovery/discoverEcsGreen';
+import type { MetricTargets } from '../../discovery/metricTargets';
 import { decide } from '../../engine/verdict';
 import type { AnalysisSettings } from '../../suite/analysis';
 import { ANALYSIS_NAME } from '../../suite/selection';
-import { analyseWindow, type WindowAnalysis } from '../../traffic/canaryWindow';
+import { analyseWindow, baselineWindow, type WindowAnalysis } from '../../traffic/canaryWindow';
 import type { MetricReader } from '../../traffic/metricReading';
 import { answerOf, type EcsHookResponse } from './hookResponse';
 import type { EcsHookEvent } from './parseEcsHookEvent';
@@ -99,7 +99,7 @@ export const answerAnalysis = async (r: AnalysisRequest): Promise<EcsHookRespons
         loadBalancerArn: t.loadBalancerArn,
       },
       window: { startMs: since, endMs: nowMs },
-      ...(shifted && { blueWindow: { startMs: since - r.analysis.baselineMs, endMs: since } }),
+      ...(shifted && { blueWindow: baselineWindow(since, r.analysis) }),
       settings: r.analysis,
       nowMs,
       signal: r.signal,

@@ -184,6 +184,7 @@ export const judgeStage = async (
         greenHeaders: { [green.testHeader.name]: green.testHeader.value },
       }),
       watchProduction: false,
+      analyse: false,
       onProgress: (p) => {
         if (p.type === 'check') log.info('Smoke check', { ...p.result });
       },

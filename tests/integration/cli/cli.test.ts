@@ -60,6 +60,10 @@ describe('rehearse', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(stdout.match(/reported Succeeded to CodeDeploy/g)).toHaveLength(3);
     expect(stdout).toMatch(/pass production watch \(GET \/\)/);
+    // Users' minutes on green after the shift against blue's before it.
+    expect(stdout).toMatch(
+      /canary analysis pass over green \d+ complete minutes, .* against blue \d+ complete minutes, .*\(time-shifted baseline\)/,
+    );
     expect(stdout).toContain('production -> v2 (green, tg-2)');
     expect(stdout).toMatch(
       /Deployment succeeded in [\d.]+ s: production serves v2 \(green, tg-2\)/,
@@ -329,6 +333,31 @@ describe('smoke --deployment', () => {
       );
     });
   });
+});
+
+describe('rehearse: canary analysis at AfterAllowTraffic', () => {
+  it.each([
+    [
+      'errors-under-real-traffic',
+      /fail {9}target 5xx rate: green \d+\.\d\d % \(\d+\/\d+\) vs blue/,
+    ],
+    [
+      'resets-under-real-traffic',
+      /fail {9}load balancer 5xx rate: green \d+\.\d\d % \(\d+\/\d+\) vs blue/,
+    ],
+  ])(
+    '--green %s: every check and the watch pass; blue before the shift shows it: the table, rolled back, exit 1',
+    async (green, table) => {
+      const { code, stdout } = await cli('rehearse', '--green', green, '--wait', '1');
+      expect(code).toBe(1);
+      expect(stdout).toMatch(table);
+      expect(stdout).toMatch(
+        /AfterAllowTraffic hook reported Failed: check "canary analysis" failed: canary analysis fail over green/,
+      );
+      expect(stdout).not.toMatch(/ FAIL .*\(GET /);
+      expect(stdout).toMatch(/production serves v1 \(blue, tg-1\)\n$/);
+    },
+  );
 });
 
 describe('rehearse --controller ecs', () => {

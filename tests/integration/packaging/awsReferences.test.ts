@@ -159,7 +159,7 @@ describe.each([
     expect(granted).toBe(alarms);
   });
 
-  it('grants the metric read of canary analysis to the ECS hook alone, and only for a suite with analysis: (IAM simulator)', async () => {
+  it('grants the metric read of canary analysis to both hooks, and only for a suite with analysis: (IAM simulator)', async () => {
     // The full variant's suite asks for analysis; the dev defaults do not.
     const analyses = alarms;
     const metricRead = [
@@ -168,7 +168,9 @@ describe.each([
     const ecs = await simulateCalls(variant.resources, 'EcsHookFunctionRole', metricRead);
     const codeDeploy = await simulateCalls(variant.resources, 'HookFunctionRole', metricRead);
     expect(ecs.map((o) => o.result)).toEqual([analyses ? 'Allowed' : 'ImplicitlyDenied']);
-    expect(codeDeploy.map((o) => o.result)).toEqual(['ImplicitlyDenied']);
+    expect(codeDeploy.map((o) => o.result)).toEqual([analyses ? 'Allowed' : 'ImplicitlyDenied']);
+    const alarm = await simulateCalls(variant.resources, 'AlarmFunctionRole', metricRead);
+    expect(alarm.map((o) => o.result)).toEqual(['ImplicitlyDenied']);
   });
 
   it('grants on "*" only actions that the reference lists with no resource type', async () => {

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { MIN_HOOK_SAFETY_MARGIN_MS, readHookSettings } from '../../../src/config/env';
 import { ConfigError } from '../../../src/errors';
-import { runPreflight } from '../../../src/packaging/preflight';
+import { analysisTimeoutProblems, runPreflight } from '../../../src/packaging/preflight';
+import { suiteOf } from '../../helpers/suites';
 
 const PreflightPlugin = require('../../../build/serverless-preflight.js');
 
@@ -185,5 +186,26 @@ describe('stack parameters set from stage params', () => {
       'stack parameter OperatorTopicArn: "arn:aws:sns:us-east-1:123:x" does not match arn:aws:sns:[a-z0-9-]+:[0-9]{12}:.+ (set by its stage param)',
     ]);
     expect(stackParameterProblems({ T: { Default: '', AllowedPattern: '^(x)?$' } })).toEqual([]);
+  });
+});
+
+describe('canary analysis at AfterAllowTraffic, at package time', () => {
+  const fn = (timeoutSeconds: number, environment: Record<string, unknown> = {}) => [
+    { key: 'afterAllowTraffic', name: 'x-dev-afterAllowTraffic', environment, timeoutSeconds },
+  ];
+  const checks = [{ name: 'home', path: '/' }];
+  it('refuses a timeout that cannot hold the analysis, naming both fixes; a suite without it passes', () => {
+    // Defaults: 5 whole minutes + the minute of the shift + 120 s settle + 10 s margin = 490 s.
+    const analysing = suiteOf({ checks, analysis: {} });
+    expect(analysisTimeoutProblems(fn(600), [analysing])).toEqual([]);
+    expect(analysisTimeoutProblems(fn(490), [analysing])).toEqual([]);
+    expect(analysisTimeoutProblems(fn(489), [analysing])).toEqual([
+      'function afterAllowTraffic: suite "test-suite" asks for canary analysis, which needs at least 490 s at AfterAllowTraffic (analysis.minMinutes 5 + the minute of the shift + settleMs, and the report margin); its timeout is 489 s: raise functions.afterAllowTraffic.timeout (at most 900) or lower analysis.minMinutes',
+    ]);
+    // The stage's own report margin counts.
+    expect(
+      analysisTimeoutProblems(fn(490, { HOOK_SAFETY_MARGIN_MS: '20000' }), [analysing]),
+    ).toHaveLength(1);
+    expect(analysisTimeoutProblems(fn(30), [suiteOf({ checks }), undefined])).toEqual([]);
   });
 });

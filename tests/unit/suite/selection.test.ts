@@ -49,13 +49,18 @@ describe('stage selection', () => {
     ]);
   });
 
-  it('canary analysis is selected at every ECS production traffic step, and at no other stage or hook', () => {
+  it('canary analysis is selected at every ECS production traffic step and at AfterAllowTraffic, nowhere else', () => {
     const analysing = suiteOf({ checks, analysis: {} });
     expect(selectedItems(analysing, 'PRODUCTION_TRAFFIC_SHIFT')).toEqual(['canary analysis']);
+    expect(selectedItems(analysing, 'AfterAllowTraffic')).toEqual([
+      'home',
+      'health',
+      'missing',
+      'canary analysis',
+    ]);
     const elsewhere = [
       'AfterAllowTestTraffic',
       'BeforeAllowTraffic',
-      'AfterAllowTraffic',
       'POST_TEST_TRAFFIC_SHIFT',
       'PRE_PRODUCTION_TRAFFIC_SHIFT',
       'POST_PRODUCTION_TRAFFIC_SHIFT',
@@ -72,11 +77,14 @@ describe('stage selection', () => {
       'home',
       'canary analysis',
     ]);
-    // sls package says where it runs, and that CodeDeploy hooks refuse it
+    // sls package says where it runs, and that AfterAllowTraffic waits for it
     expect(selectionSummary(analysing)).toMatch(
       /PRODUCTION_TRAFFIC_SHIFT +canary analysis {2}\(analysis:\)/,
     );
-    expect(selectionSummary(analysing)).toContain('the CodeDeploy hooks refuse this suite');
+    expect(selectionSummary(analysing)).toMatch(
+      /AfterAllowTraffic +home, health, missing, canary analysis {2}\(not listed: every check\)/,
+    );
+    expect(selectionSummary(analysing)).toContain("afterAllowTraffic's timeout must hold it");
     expect(selectionSummary(suiteOf({ checks }))).not.toContain('canary analysis');
   });
 

@@ -7,6 +7,7 @@ import { analysis } from '../../../src/suite/analysis';
 import { queryId, type SideTarget } from '../../../src/traffic/albMetricQueries';
 import {
   analyseWindow,
+  baselineWindow,
   describeMinutes,
   settledMinutes,
   type WindowInput,
@@ -67,6 +68,18 @@ const traffic =
     ...(rate > 0 && { errors: Math.round(1000 * rate) }),
     p99,
   });
+
+describe('baselineWindow', () => {
+  it("is blue's baselineMs before the shift, ending baselineOffsetMs before it", () => {
+    expect(baselineWindow(at(10), { baselineMs: 6 * MINUTE, baselineOffsetMs: 0 })).toEqual({
+      startMs: at(4),
+      endMs: at(10),
+    });
+    expect(
+      baselineWindow(at(10), { baselineMs: 6 * MINUTE, baselineOffsetMs: 2 * MINUTE }),
+    ).toEqual({ startMs: at(2), endMs: at(8) });
+  });
+});
 
 describe('settledMinutes', () => {
   it('keeps the whole minutes of the window that ended at least settleMs ago', () => {
@@ -213,6 +226,57 @@ describe('analyseWindow', () => {
     );
   });
 
+  it("judges the load balancer's own 5xx across a time-shifted baseline, and only there", async () => {
+    // Green drops 4 % of its connections after 10:10 (the ALB answers 502 itself): no target
+    // 5xx moves. The LB-level counts carry only the LoadBalancer dimension.
+    const lb = (m: number) => ({ requests: 1000, errors: m >= 10 ? 40 : 2 });
+    const base = scripted(traffic(0.005), traffic(0.005));
+    const calls: { ids: string[]; dims: Record<string, string>[] }[] = [];
+    const read: MetricReader = async (queries, window, signal) => {
+      calls.push({ ids: queries.map((q) => q.id), dims: queries.map((q) => q.dimensions) });
+      const values = new Map(
+        await base.read(
+          queries.filter((q) => !q.id.startsWith('lb_')),
+          window,
+          signal,
+        ),
+      );
+      for (const [id, key] of [
+        ['lb_requests', 'requests'],
+        ['lb_elb5xx', 'errors'],
+      ] as const) {
+        const series = new Map<number, number>();
+        for (let m = window.startMs; m < window.endMs; m += MINUTE) {
+          series.set(m, lb((m - T0) / MINUTE)[key]);
+        }
+        values.set(id, series);
+      }
+      return values;
+    };
+    const shifted = await analyseWindow(
+      input(read, {
+        window: { startMs: at(10), endMs: at(16) },
+        blueWindow: { startMs: at(4), endMs: at(10) },
+        nowMs: at(18),
+      }),
+    );
+    expect(shifted.verdict).toBe('fail');
+    expect(shifted.metrics.map((m) => [m.metric, m.verdict])).toEqual([
+      ['target 5xx rate', 'pass'],
+      ['load balancer 5xx rate', 'fail'],
+      ['p99 response time (ms)', 'pass'],
+    ]);
+    expect(shifted.summary).toMatch(
+      /: load balancer 5xx rate: green 4\.00 % \(240\/6000\) vs blue 0\.20 % \(12\/6000\)/,
+    );
+    expect(calls[0]?.dims.at(-1)).toEqual({ LoadBalancer: 'app/sample/0123' });
+    // A concurrent baseline: both sides share the load balancer, so its counts cannot tell them
+    // apart; they are neither read nor judged.
+    const concurrent = await analyseWindow(input(read));
+    expect(concurrent.metrics.map((m) => m.metric)).not.toContain('load balancer 5xx rate');
+    expect(calls[1]?.ids.filter((id) => id.startsWith('lb_'))).toEqual([]);
+  });
+
   it('queries the ALB metrics of each target group, with the dimensions CloudWatch uses', async () => {
     const { read, calls } = scripted(traffic(0), traffic(0));
     await analyseWindow(input(read));
@@ -307,6 +371,7 @@ describe('the analysis settings', () => {
       metrics: [],
       settleMs: 120_000,
       baselineMs: 600_000,
+      baselineOffsetMs: 0,
       callBackDelaySeconds: 60,
       maxWaitMs: 600_000,
       onInconclusive: 'fail',

@@ -5,6 +5,7 @@
  */
 import { readHookSettings } from '../../../../src/config/env';
 import {
+  analysesAt,
   loadConfiguration,
   needsDiscovery,
 } from '../../../../src/controllers/codedeploy/hookConfiguration';
@@ -49,15 +50,19 @@ describe('loadConfiguration', () => {
 });
 
 describe('loadConfiguration and canary analysis', () => {
-  it('refuses a suite that asks for canary analysis, which no CodeDeploy hook can judge', () => {
-    const loaded = loadConfiguration(() => suiteOf({ ...base, analysis: {} } as TestSuiteInput), {
-      TEST_LISTENER_URL: URL,
-    });
-    expect(loaded).toEqual({
-      ok: false,
-      error:
-        'Invalid configuration, fix it and redeploy. suite "test-suite" asks for canary analysis (analysis:), which runs at ECS native blue/green\'s PRODUCTION_TRAFFIC_SHIFT only; no CodeDeploy hook can judge it. Give this deployment group a suite without analysis:, or move the service to ECS native blue/green',
-    });
+  it('loads a suite with canary analysis, which AfterAllowTraffic runs and no other hook', () => {
+    const env = { TEST_LISTENER_URL: URL, PRODUCTION_LISTENER_URL: URL, ROUTING_PROOF: 'false' };
+    const loaded = loadConfiguration(
+      () => suiteOf({ ...base, analysis: {} } as TestSuiteInput),
+      env,
+    );
+    expect(loaded.ok).toBe(true);
+    expect(analysesAt(loaded, 'AfterAllowTraffic')).toBe(true);
+    expect(analysesAt(loaded, 'AfterAllowTestTraffic')).toBe(false);
+    expect(analysesAt({ ok: false, error: 'x' }, 'AfterAllowTraffic')).toBe(false);
+    // Only the task sets name both target groups: the analysis always reads the deployment.
+    expect(needsDiscovery(loaded, 'AfterAllowTraffic')).toBe(true);
+    expect(needsDiscovery(loaded, 'BeforeAllowTraffic')).toBe(false);
   });
 });
 

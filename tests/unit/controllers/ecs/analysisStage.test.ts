@@ -163,6 +163,25 @@ describe('answerAnalysis', () => {
     });
   });
 
+  it("at 100 %, blue's minutes end baselineOffsetMs before the step", async () => {
+    const windows: { startMs: number; endMs: number }[] = [];
+    const recording: MetricReader = async (q, w, s) => {
+      windows.push(w);
+      return reader(1000)(q, w, s);
+    };
+    const base = request({ event: event({ [GREEN_REVISION]: 100 }), readMetrics: recording });
+    const answer = await answerAnalysis({
+      ...base,
+      analysis: { ...settings, baselineMs: 5 * MINUTE, baselineOffsetMs: 3 * MINUTE },
+      state: { ...base.state, analysis: { startedAt: T0 + 30_000, reads: 0 } },
+    });
+    // blue: 09:52:30–09:57:30, whole minutes 09:53–09:57; the 3 minutes before the step left out
+    expect(windows).toEqual([{ startMs: T0 - 7 * MINUTE, endMs: T0 + 5 * MINUTE }]);
+    expect(answer.hookDetails?.canaryAnalysis).toMatchObject({
+      summary: expect.stringMatching(/against blue 4 complete minutes, 09:53–09:57 UTC/),
+    });
+  });
+
   it('FAILED without weights, without target groups, and when the read fails', async () => {
     const noWeights = await answerAnalysis(request({ event: event() }));
     expect(noWeights.hookDetails?.reason).toBe(
