@@ -279,3 +279,78 @@ describe('concurrency limit', () => {
     expect(app.maxInFlight).toBe(3);
   });
 });
+
+describe('canary analysis in the single verdict (AfterAllowTraffic)', () => {
+  const analysing = () =>
+    suiteOf({
+      checks: [{ name: 'home', path: '/' }],
+      analysis: {},
+      hooks: { AfterAllowTraffic: ['home'] },
+    });
+  const passed = (name = 'canary analysis') => ({
+    name,
+    method: 'GetMetricData',
+    path: 'AWS/ApplicationELB',
+    passed: true,
+    attempts: 0,
+    requestHeaders: {},
+  });
+
+  it('fails a stage that selects the analysis when no runner judged it: nothing passes unjudged', async () => {
+    const app = await startApp();
+    const result = await runSmokeSuite({
+      suite: analysing(),
+      hook: 'AfterAllowTraffic',
+      baseUrl: app.url,
+      budget: budget(),
+    });
+    expect(result.verdict).toBe('Failed');
+    expect(result.reason).toMatch(/canary analysis/);
+  });
+
+  it('passes on the checks and the analysis, and leaves it to a caller that analyses on its own', async () => {
+    const app = await startApp();
+    const run = (analyse: Parameters<typeof runSmokeSuite>[0]['analyse']) =>
+      runSmokeSuite({
+        suite: analysing(),
+        hook: 'AfterAllowTraffic',
+        baseUrl: app.url,
+        budget: budget(),
+        analyse,
+      });
+    const judged = await run(async () => passed());
+    expect(judged.verdict).toBe('Succeeded');
+    expect(judged.checks.map((c) => c.name)).toEqual(['home', 'canary analysis']);
+    expect((await run(false)).checks.map((c) => c.name)).toEqual(['home']);
+    // A runner that throws is a failed analysis, never a crash or a pass.
+    const thrown = await run(async () => {
+      throw new Error('metrics unreachable');
+    });
+    expect(thrown).toMatchObject({
+      verdict: 'Failed',
+      reason: expect.stringMatching(/canary analysis: metrics unreachable/),
+    });
+  });
+
+  it('stops a waiting analysis when a check fails, and once the suite ends', async () => {
+    const app = await startApp({ behaviour: 'broken' });
+    let stopped: AbortSignal | undefined;
+    const result = await runSmokeSuite({
+      suite: analysing(),
+      hook: 'AfterAllowTraffic',
+      baseUrl: app.url,
+      budget: budget(),
+      analyse: ({ failFast }) => {
+        stopped = failFast;
+        return new Promise((resolve) =>
+          failFast.addEventListener('abort', () =>
+            resolve({ ...passed(), passed: false, reason: 'canary analysis: stopped' }),
+          ),
+        );
+      },
+    });
+    expect(result.verdict).toBe('Failed');
+    expect(result.reason).toBe('check "home" failed: status 500, expected 200');
+    expect(stopped?.aborted).toBe(true);
+  });
+});
