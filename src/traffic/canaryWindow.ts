@@ -35,6 +35,13 @@ export interface WindowAnalysis {
   readonly summary: string;
 }
 
+/** What an operator reads (log, hookDetails, the CLI): the verdict and every metric's numbers. */
+export const analysisStats = (a: WindowAnalysis) => ({
+  verdict: a.verdict,
+  summary: a.summary,
+  metrics: a.metrics.map((m) => ({ metric: m.metric, verdict: m.verdict, detail: m.detail })),
+});
+
 /**
  * The whole minutes inside `window` that are complete and settled at `nowMs`: from the first
  * whole minute at or after its start to the last one that ends inside it and ended at least

@@ -12,7 +12,7 @@ import { AccessDeniedError } from '../errors';
 import type { AnalysisSettings } from '../suite/analysis';
 import { ANALYSIS_NAME } from '../suite/itemNames';
 import type { SideTarget } from './albMetricQueries';
-import { analyseWindow, baselineWindow, type WindowAnalysis } from './canaryWindow';
+import { analyseWindow, analysisStats, baselineWindow, type WindowAnalysis } from './canaryWindow';
 import type { MetricClock, MetricReader } from './metricReading';
 
 const MINUTE_MS = 60_000;
@@ -74,15 +74,7 @@ export const analysisResult = (
   requestHeaders: {},
   ...(reason !== undefined && !passed && { reason }),
   ...(look && {
-    analysis: {
-      verdict: look.verdict,
-      summary: look.summary,
-      metrics: look.metrics.map((m) => ({
-        metric: m.metric,
-        verdict: m.verdict,
-        detail: m.detail,
-      })),
-    },
+    analysis: analysisStats(look),
   }),
 });
 

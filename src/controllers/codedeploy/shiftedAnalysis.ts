@@ -8,6 +8,7 @@ import type { MetricTargets } from '../../discovery/metricTargets';
 import type { AnalysisRunner } from '../../engine/runSmokeSuite';
 import type { Log } from '../../logging/logger';
 import type { AnalysisSettings } from '../../suite/analysis';
+import { analysisStats } from '../../traffic/canaryWindow';
 import type { MetricClock, MetricReader } from '../../traffic/metricReading';
 import { runShiftedAnalysis, shiftedAnalysisMinMs } from '../../traffic/runShiftedAnalysis';
 
@@ -47,13 +48,7 @@ export const shiftedAnalysisRunner =
         i.log.info('Canary analysis', {
           baseline: 'time-shifted',
           reads,
-          verdict: look.verdict,
-          summary: look.summary,
-          metrics: look.metrics.map((m) => ({
-            metric: m.metric,
-            verdict: m.verdict,
-            detail: m.detail,
-          })),
+          ...analysisStats(look),
         }),
     });
 

@@ -11,7 +11,12 @@ import type { MetricTargets } from '../../discovery/metricTargets';
 import { decide } from '../../engine/verdict';
 import type { AnalysisSettings } from '../../suite/analysis';
 import { ANALYSIS_NAME } from '../../suite/selection';
-import { analyseWindow, baselineWindow, type WindowAnalysis } from '../../traffic/canaryWindow';
+import {
+  analyseWindow,
+  analysisStats,
+  baselineWindow,
+  type WindowAnalysis,
+} from '../../traffic/canaryWindow';
 import type { MetricReader } from '../../traffic/metricReading';
 import { answerOf, type EcsHookResponse } from './hookResponse';
 import type { EcsHookEvent } from './parseEcsHookEvent';
@@ -31,13 +36,6 @@ export interface AnalysisRequest {
   readonly signal: AbortSignal;
   readonly log: { info(message: string, attributes: Record<string, unknown>): void };
 }
-
-/** What an operator reads in hookDetails: the verdict, the minutes and every metric's numbers. */
-export const analysisDetails = (a: WindowAnalysis) => ({
-  verdict: a.verdict,
-  summary: a.summary,
-  metrics: a.metrics.map((m) => ({ metric: m.metric, verdict: m.verdict, detail: m.detail })),
-});
 
 const failedWith = (reason: string, details?: Record<string, unknown>): EcsHookResponse => ({
   hookStatus: 'FAILED',
@@ -108,7 +106,7 @@ export const answerAnalysis = async (r: AnalysisRequest): Promise<EcsHookRespons
     return failedWith(`${ANALYSIS_NAME}: ${(error as Error).message}`);
   }
   const reads = (since === r.state.analysis?.startedAt ? r.state.analysis.reads : 0) + 1;
-  const details = { canaryAnalysis: analysisDetails(result) };
+  const details = { canaryAnalysis: analysisStats(result) };
   r.log.info('Canary analysis', {
     greenWeight,
     baseline: shifted ? 'time-shifted' : 'concurrent',
