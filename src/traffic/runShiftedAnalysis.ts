@@ -55,13 +55,15 @@ const waitUntil = async (metricNow: MetricClock, atMs: number, signal: AbortSign
         signal.removeEventListener('abort', done);
         resolve();
       }
-      signal.addEventListener('abort', done, { once: true });
+      // No `once`: done() removes the listener whichever of the two wakes it.
+      signal.addEventListener('abort', done);
     });
   }
   return !signal.aborted;
 };
 
-export const analysisResult = (
+/** The analysis as one of the suite's results; `reason` is given for a failure only. */
+const analysisResult = (
   passed: boolean,
   reason: string | undefined,
   look?: WindowAnalysis,
@@ -72,7 +74,7 @@ export const analysisResult = (
   passed,
   attempts: 0,
   requestHeaders: {},
-  ...(reason !== undefined && !passed && { reason }),
+  ...(reason !== undefined && { reason }),
   ...(look && {
     analysis: analysisStats(look),
   }),

@@ -6,15 +6,15 @@
 import { AccessDeniedError, DiscoveryError } from '../../../src/errors';
 import { analysis } from '../../../src/suite/analysis';
 import type { SideTarget } from '../../../src/traffic/albMetricQueries';
-import type { MetricReader, MetricWindow } from '../../../src/traffic/metricReading';
+import type { MetricReader } from '../../../src/traffic/metricReading';
 import {
   firstLookAt,
   runShiftedAnalysis,
   type ShiftedAnalysisContext,
   shiftedAnalysisMinMs,
 } from '../../../src/traffic/runShiftedAnalysis';
+import { MINUTE, scriptedReader } from '../../helpers/scriptedMetrics';
 
-const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 11, 5, 10, 0, 0);
 const LB = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/sample/0123';
 const side = (s: SideTarget['side'], tg: string): SideTarget => ({
@@ -32,29 +32,6 @@ const fastClock = (startMs: number, factor = MINUTE) => {
   return Object.assign(() => startMs + Math.floor((performance.now() - started) * factor), {
     factor,
   });
-};
-
-type Errors = { green: number; blue: number };
-/** 1,000 requests a minute each side, `errors` 5xx a minute; records each read's windows. */
-const reader = (errors: Errors, fail?: (call: number) => Error | undefined) => {
-  const windows: { green: MetricWindow; blue: MetricWindow }[] = [];
-  const read: MetricReader = async (queries, window) => {
-    const failure = fail?.(windows.length);
-    windows.push({ green: window, blue: window });
-    if (failure) throw failure;
-    const values = new Map<string, Map<number, number>>();
-    for (const q of queries) {
-      const [s, metric] = q.id.split('_') as ['green' | 'blue', string];
-      const series = new Map<number, number>();
-      for (let m = window.startMs; m < window.endMs; m += MINUTE) {
-        const v = metric === 'requests' ? 1000 : metric === 'errors' ? errors[s] : 0.2;
-        if (v > 0) series.set(m, v);
-      }
-      values.set(q.id, series);
-    }
-    return values;
-  };
-  return { read, windows };
 };
 
 const context = (
@@ -83,21 +60,26 @@ describe('runShiftedAnalysis', () => {
   });
 
   it('passes a green like blue, reading green after the shift and blue before it', async () => {
-    const { read, windows } = reader({ green: 5, blue: 5 });
+    const { read, windows } = scriptedReader({ green: 5, blue: 5 });
     const looks: number[] = [];
     const result = await runShiftedAnalysis(
       context(read, { onLook: (_, reads) => looks.push(reads) }),
     );
-    expect(result).toMatchObject({ name: 'canary analysis', passed: true });
-    expect(result.reason).toBeUndefined();
+    expect(result).toMatchObject({
+      name: 'canary analysis',
+      method: 'GetMetricData',
+      path: 'AWS/ApplicationELB',
+      passed: true,
+    });
+    expect(Object.keys(result)).not.toContain('reason');
     expect(result.analysis?.verdict).toBe('pass');
     expect(looks).toEqual([1]);
     // One read spans blue's baseline (whole minutes before the shift) and green's minutes after.
-    expect(windows[0]?.green.startMs).toBe(T0 + MINUTE - settings.baselineMs);
+    expect(windows[0]?.startMs).toBe(T0 + MINUTE - settings.baselineMs);
   });
 
   it("ends blue's baseline baselineOffsetMs before the shift", async () => {
-    const { read, windows } = reader({ green: 5, blue: 5 });
+    const { read, windows } = scriptedReader({ green: 5, blue: 5 });
     const offset = analysis.parse({
       ...SETTINGS_INPUT,
       baselineMs: 300_000,
@@ -105,13 +87,16 @@ describe('runShiftedAnalysis', () => {
     });
     await runShiftedAnalysis(context(read, { settings: offset }));
     // Shift at 10:00:30: blue from 09:53:30 to 09:58:30, whole minutes from 09:54.
-    expect(windows[0]?.green.startMs).toBe(T0 - 6 * MINUTE);
+    expect(windows[0]?.startMs).toBe(T0 - 6 * MINUTE);
   });
 
-  it('fails a green with more 5xx, with its numbers', async () => {
-    const { read } = reader({ green: 60, blue: 5 });
+  it('fails a green with more 5xx at the first look that shows it, with its numbers', async () => {
+    const { read, windows } = scriptedReader({ green: 60, blue: 5 });
     const result = await runShiftedAnalysis(context(read));
     expect(result.passed).toBe(false);
+    // A failing look ends the wait: no second look, no "inconclusive".
+    expect(windows).toHaveLength(1);
+    expect(result.reason).not.toMatch(/inconclusive/);
     expect(result.reason).toMatch(
       /^canary analysis fail over green \d+ complete minutes, .*target 5xx rate: green 6\.00 %/,
     );
@@ -121,8 +106,18 @@ describe('runShiftedAnalysis', () => {
     });
   });
 
+  it('looks when the clock reads the first look time exactly, not a moment later', async () => {
+    const { read, windows } = scriptedReader({ green: 5, blue: 5 });
+    const shiftedAtMs = T0 + 30_000;
+    // A clock that stands still at the first look time: waiting for it to pass would never end.
+    const at = Object.assign(() => firstLookAt(shiftedAtMs, settings), { factor: 1 });
+    const result = await runShiftedAnalysis(context(read, { metricNow: at }));
+    expect(result.passed).toBe(true);
+    expect(windows).toHaveLength(1);
+  });
+
   it('fails without a look when the task sets named no pair of target groups', async () => {
-    const { read, windows } = reader({ green: 5, blue: 5 });
+    const { read, windows } = scriptedReader({ green: 5, blue: 5 });
     const result = await runShiftedAnalysis(context(read, { sides: undefined }));
     expect(result.passed).toBe(false);
     expect(result.reason).toMatch(/task sets name no pair of target groups/);
@@ -136,7 +131,7 @@ describe('runShiftedAnalysis', () => {
       alpha: 0.05,
       maxWaitMs: 600_000,
     });
-    const { read } = reader({ green: 0, blue: 0 });
+    const { read } = scriptedReader({ green: 0, blue: 0 });
     const looks: number[] = [];
     // A metric second per real millisecond: each look is a moment, ten minutes pass in 0.6 s.
     const ctx = context(read, { settings: quiet, metricNow: fastClock(T0 + 30_000, 1_000) });
@@ -161,7 +156,7 @@ describe('runShiftedAnalysis', () => {
   });
 
   it('rides out a failed read until the next look', async () => {
-    const { read, windows } = reader({ green: 5, blue: 5 }, (call) =>
+    const { read, windows } = scriptedReader({ green: 5, blue: 5 }, (call) =>
       call === 0 ? new DiscoveryError('cloudwatch:GetMetricData failed: TimeoutError') : undefined,
     );
     // Six metric seconds per real millisecond: the second look comes well before maxWaitMs.
@@ -173,7 +168,7 @@ describe('runShiftedAnalysis', () => {
   });
 
   it('names the last failed read when no look succeeded', async () => {
-    const { read } = reader(
+    const { read } = scriptedReader(
       { green: 5, blue: 5 },
       () => new DiscoveryError('cloudwatch:GetMetricData failed: TimeoutError'),
     );
@@ -185,7 +180,7 @@ describe('runShiftedAnalysis', () => {
   });
 
   it('fails at once on a denied read: asking again will not help', async () => {
-    const { read, windows } = reader(
+    const { read, windows } = scriptedReader(
       { green: 5, blue: 5 },
       () => new AccessDeniedError('cloudwatch:GetMetricData was denied'),
     );
@@ -197,37 +192,55 @@ describe('runShiftedAnalysis', () => {
     expect(windows).toHaveLength(1);
   });
 
-  it('stops when the budget is spent, naming the timeout to raise', async () => {
+  it('does not call a read cut short by the budget a failed read', async () => {
     const budget = new AbortController();
-    const { read, windows } = reader({ green: 5, blue: 5 });
-    const ctx = context(read, { budget: budget.signal });
-    // A slow clock: the first look is minutes away, and the budget ends first.
-    const result = runShiftedAnalysis({
-      ...ctx,
-      metricNow: Object.assign(() => ctx.shiftedAtMs, { factor: 1 }),
-    });
-    budget.abort();
-    await expect(result).resolves.toMatchObject({
-      passed: false,
-      reason: expect.stringMatching(
-        /the hook's time ran out after 0 s \(raise afterAllowTraffic's timeout, at most 900 s, or lower analysis\.minMinutes\)/,
-      ),
-    });
-    expect(windows).toHaveLength(0);
+    const read: MetricReader = async () => {
+      budget.abort();
+      throw new Error('The operation was aborted');
+    };
+    const result = await runShiftedAnalysis(context(read, { budget: budget.signal }));
+    expect(result.passed).toBe(false);
+    expect(result.reason).toMatch(/the hook's time ran out/);
+    expect(result.reason).not.toMatch(/the last read failed/);
   });
 
-  it('stops when another item failed, saying so', async () => {
-    const failFast = new AbortController();
-    const { read } = reader({ green: 5, blue: 5 });
-    const ctx = context(read, { failFast: failFast.signal });
-    const result = runShiftedAnalysis({
-      ...ctx,
-      metricNow: Object.assign(() => ctx.shiftedAtMs, { factor: 1 }),
+  describe('with no timer running', () => {
+    // Fake timers never fire unless advanced: an abort must wake the wait by itself.
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] }));
+    afterEach(() => jest.useRealTimers());
+
+    it('stops when the budget is spent, naming the timeout to raise', async () => {
+      const budget = new AbortController();
+      const { read, windows } = scriptedReader({ green: 5, blue: 5 });
+      const ctx = context(read, { budget: budget.signal });
+      // A slow clock: the first look is minutes away, and the budget ends first.
+      const result = runShiftedAnalysis({
+        ...ctx,
+        metricNow: Object.assign(() => ctx.shiftedAtMs, { factor: 1 }),
+      });
+      budget.abort();
+      await expect(result).resolves.toMatchObject({
+        passed: false,
+        reason: expect.stringMatching(
+          /the hook's time ran out after 0 s \(raise afterAllowTraffic's timeout, at most 900 s, or lower analysis\.minMinutes\)/,
+        ),
+      });
+      expect(windows).toHaveLength(0);
     });
-    failFast.abort();
-    await expect(result).resolves.toMatchObject({
-      passed: false,
-      reason: 'canary analysis: stopped after 0 s, another item failed',
+
+    it('stops when another item failed, saying so', async () => {
+      const failFast = new AbortController();
+      const { read } = scriptedReader({ green: 5, blue: 5 });
+      const ctx = context(read, { failFast: failFast.signal });
+      const result = runShiftedAnalysis({
+        ...ctx,
+        metricNow: Object.assign(() => ctx.shiftedAtMs, { factor: 1 }),
+      });
+      failFast.abort();
+      await expect(result).resolves.toMatchObject({
+        passed: false,
+        reason: 'canary analysis: stopped after 0 s, another item failed',
+      });
     });
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The ECS analysis step alone, with a scripted metric reader and a fixed clock: it passes only
- * through the verdict (the step's checks and the analysis), waits while inconclusive, fails at
- * maxWaitMs, and fails on anything it cannot read or know (weights, target groups, the read).
+ * One ECS production traffic step's canary analysis, one read per invocation, with a scripted
+ * reader and a clock that stands still: what it refuses without looking, which baseline it reads,
+ * what each verdict answers, how the step's state carries the wait, and when waiting ends.
  */
 import {
   type AnalysisRequest,
@@ -9,218 +9,187 @@ import {
   answerAnalysis,
 } from '../../../../src/controllers/ecs/analysisStage';
 import type { EcsHookEvent } from '../../../../src/controllers/ecs/parseEcsHookEvent';
-import { freshState } from '../../../../src/controllers/ecs/stepState';
+import { STATE_KEY, type StepState } from '../../../../src/controllers/ecs/stepState';
 import { analysis } from '../../../../src/suite/analysis';
-import type { MetricReader } from '../../../../src/traffic/metricReading';
+import { ANALYSIS_NAME } from '../../../../src/suite/itemNames';
+import { MINUTE, scriptedReader } from '../../../helpers/scriptedMetrics';
 
-const MINUTE = 60_000;
-const T0 = Date.UTC(2026, 11, 5, 10, 0, 0);
-const GREEN_REVISION = 'arn:aws:ecs:us-east-1:111122223333:service-revision/c/s/2';
-const ARN = 'arn:aws:elasticloadbalancing:us-east-1:111122223333';
-const targets = {
-  greenTargetGroupArn: `${ARN}:targetgroup/tg-2/b`,
-  blueTargetGroupArn: `${ARN}:targetgroup/tg-1/a`,
-  loadBalancerArn: `${ARN}:loadbalancer/app/lb/c`,
+const NOW = Date.UTC(2026, 11, 5, 10, 30, 0);
+const GREEN_REVISION = 'arn:aws:ecs:us-east-1:111122223333:service-revision/sample/web/2';
+const settings = analysis.parse({ minRequests: 500, minMinutes: 4, alpha: 0.05 });
+const quiet = analysis.parse({ minRequests: 1_000_000, minMinutes: 4, alpha: 0.05 });
+const TARGETS = {
+  loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/s/1',
+  greenTargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/g/2',
+  blueTargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/b/1',
 };
 
-const event = (weights?: Record<string, number>): EcsHookEvent => ({
-  executionId: 'e',
+const event = (greenWeight: number | undefined): EcsHookEvent => ({
+  executionId: 'exec-1',
   lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT',
-  resourceArn: 'arn:aws:ecs:us-east-1:111122223333:service-deployment/c/s/d',
+  resourceArn: 'arn:aws:ecs:us-east-1:111122223333:service-deployment/sample/web/abc',
   executionDetails: {
-    serviceArn: 'arn:aws:ecs:us-east-1:111122223333:service/c/s',
+    serviceArn: 'arn:aws:ecs:us-east-1:111122223333:service/sample/web',
     targetServiceRevisionArn: GREEN_REVISION,
-    ...(weights && { productionTrafficWeights: weights }),
+    ...(greenWeight !== undefined && {
+      productionTrafficWeights: { [GREEN_REVISION]: greenWeight, other: 100 - greenWeight },
+    }),
   },
 });
 
-/** Every minute: `requests` a side, `greenErrors` of green's failing; p99 200 ms both sides. */
-const reader =
-  (requests: number, greenErrors = 0): MetricReader =>
-  async (queries, window) =>
-    new Map(
-      queries.map((q) => {
-        const values = new Map<number, number>();
-        for (let m = window.startMs; m < window.endMs; m += MINUTE) {
-          const [side, metric] = q.id.split('_');
-          const value =
-            metric === 'requests'
-              ? requests
-              : metric === 'errors'
-                ? side === 'green'
-                  ? greenErrors
-                  : 0
-                : 0.2;
-          values.set(m, value);
-        }
-        return [q.id, values];
-      }),
-    );
+const state = (over: Partial<StepState> = {}): StepState => ({
+  binding: { deployment: 'd', stage: 'PRODUCTION_TRAFFIC_SHIFT', step: 'production=10' },
+  since: NOW - 20 * MINUTE,
+  readinessAttempts: 0,
+  checksPassed: ['home'],
+  ...over,
+});
 
-const settings = analysis.parse({ minRequests: 500, settleMs: 1_000, maxWaitMs: 10 * MINUTE });
-const request = (over: Partial<AnalysisRequest> = {}): AnalysisRequest => {
-  const e = over.event ?? event({ [GREEN_REVISION]: 10 });
-  return {
-    analysis: settings,
-    selected: ['canary analysis'],
-    // The step's analysis began at T0 (an earlier invocation found no complete minute).
-    state: {
-      ...freshState({ deployment: e.resourceArn, stage: e.lifecycleStage, step: 's' }, T0),
-      analysis: { startedAt: T0, reads: 0 },
-    },
-    event: e,
-    targets,
-    readMetrics: reader(1000),
-    metricNow: () => T0 + 5 * MINUTE + 1_000,
-    signal: new AbortController().signal,
-    log: { info: () => {} },
-    ...over,
-  };
-};
+/** A step whose analysis began nine minutes ago and read twice: enough settled minutes to judge. */
+const underWay = { startedAt: NOW - 9 * MINUTE, reads: 2 };
+
+const request = (over: Partial<AnalysisRequest> = {}): AnalysisRequest => ({
+  analysis: settings,
+  selected: ['home', ANALYSIS_NAME],
+  state: state({ analysis: underWay }),
+  event: event(10),
+  targets: TARGETS,
+  readMetrics: scriptedReader({ green: 5, blue: 5 }).read,
+  metricNow: () => NOW,
+  signal: new AbortController().signal,
+  log: { info: () => undefined },
+  ...over,
+});
+
+const carriedAnalysis = (details: Record<string, unknown> | undefined) =>
+  (details?.[STATE_KEY] as { analysis?: unknown } | undefined)?.analysis;
+
+describe('analysisStart', () => {
+  const a = { maxWaitMs: 600_000, callBackDelaySeconds: 60 };
+  // A whole wait, a pause either side and Lambda's longest invocation.
+  const oldest = NOW - 600_000 - 120_000 - 900_000;
+
+  it('keeps a carried start this step could honestly have, at both limits', () => {
+    expect(analysisStart(NOW - MINUTE, NOW, a)).toBe(NOW - MINUTE);
+    expect(analysisStart(oldest, NOW, a)).toBe(oldest);
+    expect(analysisStart(NOW + 5_000, NOW, a)).toBe(NOW + 5_000);
+  });
+
+  it('starts over from a start too old, in the future or absent', () => {
+    expect(analysisStart(oldest - 1, NOW, a)).toBe(NOW);
+    expect(analysisStart(NOW + 5_001, NOW, a)).toBe(NOW);
+    expect(analysisStart(undefined, NOW, a)).toBe(NOW);
+  });
+});
 
 describe('answerAnalysis', () => {
-  it('SUCCEEDED when the analysis passed and nothing else was selected', async () => {
-    const answer = await answerAnalysis(request());
-    expect(answer.hookStatus).toBe('SUCCEEDED');
-    expect(answer.hookDetails?.canaryAnalysis).toMatchObject({ verdict: 'pass' });
-  });
-
-  it("never SUCCEEDED on the analysis alone while the step's checks have not passed", async () => {
-    const answer = await answerAnalysis(request({ selected: ['home', 'canary analysis'] }));
-    expect(answer.hookStatus).toBe('FAILED');
-    expect(answer.hookDetails?.reason).toBe(
-      'nothing was judged: "home" was selected for PRODUCTION_TRAFFIC_SHIFT but not judged',
-    );
-    const base = request();
-    const passed = await answerAnalysis({
-      ...base,
-      selected: ['home', 'canary analysis'],
-      state: { ...base.state, checksPassed: ['home'] },
-    });
-    expect(passed.hookStatus).toBe('SUCCEEDED');
-  });
-
-  it('FAILED with the metric table for a worse green', async () => {
-    const answer = await answerAnalysis(request({ readMetrics: reader(1000, 50) }));
-    expect(answer.hookStatus).toBe('FAILED');
-    expect(answer.hookDetails?.reason).toMatch(
-      /^canary analysis fail over 5 complete minutes, 10:00–10:05 UTC: target 5xx rate: green 5\.00 %/,
-    );
-    expect(answer.hookDetails?.canaryAnalysis).toMatchObject({
-      verdict: 'fail',
-      metrics: [
-        { metric: 'target 5xx rate', verdict: 'fail' },
-        { metric: 'p99 response time (ms)', verdict: 'pass' },
-      ],
-    });
-  });
-
-  it('IN_PROGRESS while inconclusive, counting its reads; FAILED once maxWaitMs has passed', async () => {
-    const quiet = reader(10);
-    const waiting = await answerAnalysis(request({ readMetrics: quiet }));
-    expect(waiting).toMatchObject({
-      hookStatus: 'IN_PROGRESS',
-      callBackDelay: 60,
+  it('fails without a read when the event gives green no production weight', async () => {
+    const { read, windows } = scriptedReader({ green: 5, blue: 5 });
+    const answer = await answerAnalysis(request({ event: event(undefined), readMetrics: read }));
+    expect(answer).toEqual({
+      hookStatus: 'FAILED',
       hookDetails: {
-        bluegreenHooks: { analysis: { startedAt: T0, reads: 1 } },
+        reason:
+          'canary analysis: the event gives green no production traffic weight, so there is no real traffic to judge it by',
       },
     });
-    const base = request({ readMetrics: quiet });
-    const again = await answerAnalysis({
-      ...base,
-      state: { ...base.state, analysis: { startedAt: T0, reads: 1 } },
-    });
-    expect(again.hookDetails?.bluegreenHooks).toMatchObject({ analysis: { reads: 2 } });
-    const late = await answerAnalysis(
-      request({ readMetrics: quiet, metricNow: () => T0 + 10 * MINUTE }),
-    );
-    expect(late.hookStatus).toBe('FAILED');
-    expect(late.hookDetails?.reason).toBe(
-      'canary analysis inconclusive over 9 complete minutes, 10:00–10:09 UTC: target 5xx rate: too little traffic to judge: green 0/90, blue 0/90 requests seen, 500 needed on each side; still inconclusive after 600 s (analysis.maxWaitMs 600 s), and too little traffic is never a pass: lower analysis.minRequests or minMinutes for a quiet service, or rely on a synthetic comparison (compare:) at POST_TEST_TRAFFIC_SHIFT',
-    );
+    expect(windows).toHaveLength(0);
   });
 
-  it('at 100 %, compares with blue before the step', async () => {
-    const windows: { startMs: number; endMs: number }[] = [];
-    const recording: MetricReader = async (q, w, s) => {
-      windows.push(w);
-      return reader(1000)(q, w, s);
-    };
-    const base = request({
-      event: event({ [GREEN_REVISION]: 100 }),
-      readMetrics: recording,
-    });
-    const answer = await answerAnalysis({
-      ...base,
-      state: { ...base.state, analysis: { startedAt: T0 + 30_000, reads: 0 } },
-    });
-    // blue: the 10 minutes before the step, whole minutes only; green: from the next minute
-    expect(windows).toEqual([{ startMs: T0 - 9 * MINUTE, endMs: T0 + 5 * MINUTE }]);
-    expect(answer.hookDetails?.canaryAnalysis).toMatchObject({
-      summary: expect.stringMatching(
-        /over green 4 complete minutes, 10:01–10:05 UTC against blue 9 complete minutes, 09:51–10:00 UTC/,
-      ),
-    });
-  });
-
-  it("at 100 %, blue's minutes end baselineOffsetMs before the step", async () => {
-    const windows: { startMs: number; endMs: number }[] = [];
-    const recording: MetricReader = async (q, w, s) => {
-      windows.push(w);
-      return reader(1000)(q, w, s);
-    };
-    const base = request({ event: event({ [GREEN_REVISION]: 100 }), readMetrics: recording });
-    const answer = await answerAnalysis({
-      ...base,
-      analysis: { ...settings, baselineMs: 5 * MINUTE, baselineOffsetMs: 3 * MINUTE },
-      state: { ...base.state, analysis: { startedAt: T0 + 30_000, reads: 0 } },
-    });
-    // blue: 09:52:30–09:57:30, whole minutes 09:53–09:57; the 3 minutes before the step left out
-    expect(windows).toEqual([{ startMs: T0 - 7 * MINUTE, endMs: T0 + 5 * MINUTE }]);
-    expect(answer.hookDetails?.canaryAnalysis).toMatchObject({
-      summary: expect.stringMatching(/against blue 4 complete minutes, 09:53–09:57 UTC/),
-    });
-  });
-
-  it('FAILED without weights, without target groups, and when the read fails', async () => {
-    const noWeights = await answerAnalysis(request({ event: event() }));
-    expect(noWeights.hookDetails?.reason).toBe(
-      'canary analysis: the event gives green no production traffic weight, so there is no real traffic to judge it by',
-    );
-    const base = request();
-    const { targets: _, ...withoutTargets } = base;
-    const noTargets = await answerAnalysis(withoutTargets);
-    expect(noTargets.hookStatus).toBe('FAILED');
-    expect(noTargets.hookDetails?.reason).toMatch(
+  it('fails without a read when no pair of target groups was found', async () => {
+    const { read, windows } = scriptedReader({ green: 5, blue: 5 });
+    const { targets: _, ...without } = request({ readMetrics: read });
+    const answer = await answerAnalysis(without);
+    expect(answer.hookStatus).toBe('FAILED');
+    expect(answer.hookDetails?.reason).toMatch(
       /^canary analysis: the service revision names no pair/,
     );
-    const broken = await answerAnalysis(
-      request({
-        readMetrics: async () => {
-          throw new Error('cloudwatch:GetMetricData was denied');
-        },
-      }),
+    expect(windows).toHaveLength(0);
+  });
+
+  it('passes a green like blue through the verdict, with the look in hookDetails', async () => {
+    const { read, windows } = scriptedReader({ green: 5, blue: 5 });
+    const answer = await answerAnalysis(request({ readMetrics: read }));
+    expect(answer.hookStatus).toBe('SUCCEEDED');
+    expect(answer.hookDetails).toMatchObject({ canaryAnalysis: { verdict: 'pass' } });
+    // While blue serves production its baseline is the same settled minutes: one window for both.
+    expect(windows).toEqual([{ startMs: underWay.startedAt, endMs: NOW - settings.settleMs }]);
+  });
+
+  it('fails a passing analysis when a selected check has not passed in this step', async () => {
+    const answer = await answerAnalysis(
+      request({ state: state({ checksPassed: [], analysis: underWay }) }),
     );
-    expect(broken).toEqual({
+    expect(answer.hookStatus).toBe('FAILED');
+    expect(answer.hookDetails?.reason).toMatch(/home/);
+    expect(answer.hookDetails).toMatchObject({ canaryAnalysis: { verdict: 'pass' } });
+  });
+
+  it("reads blue's minutes before the step once green has all production traffic", async () => {
+    const { read, windows } = scriptedReader({ green: 5, blue: 5 });
+    const answer = await answerAnalysis(request({ event: event(100), readMetrics: read }));
+    expect(answer.hookStatus).toBe('SUCCEEDED');
+    expect(windows[0]?.startMs).toBe(underWay.startedAt - settings.baselineMs);
+  });
+
+  it('fails a green with more 5xx, with the numbers', async () => {
+    const { read } = scriptedReader({ green: 60, blue: 5 });
+    const answer = await answerAnalysis(request({ readMetrics: read }));
+    expect(answer.hookStatus).toBe('FAILED');
+    expect(answer.hookDetails?.reason).toMatch(
+      /^canary analysis fail over \d+ complete minutes, .*target 5xx rate: green 6\.00 %/,
+    );
+    expect(answer.hookDetails).toMatchObject({ canaryAnalysis: { verdict: 'fail' } });
+  });
+
+  it('fails on a read that fails, naming it', async () => {
+    const { read } = scriptedReader({ green: 5, blue: 5 }, () => new Error('throttled'));
+    const answer = await answerAnalysis(request({ readMetrics: read }));
+    expect(answer).toEqual({
       hookStatus: 'FAILED',
-      hookDetails: { reason: 'canary analysis: cloudwatch:GetMetricData was denied' },
+      hookDetails: { reason: 'canary analysis: throttled' },
     });
   });
 
-  it('begins the step at its first look; a carried start from the future or too long ago starts over', async () => {
-    const now = T0 + 5 * MINUTE + 1_000;
-    const base = request();
-    const fresh = await answerAnalysis({ ...base, state: { ...base.state, analysis: undefined } });
-    expect(fresh).toMatchObject({
-      hookStatus: 'IN_PROGRESS',
-      hookDetails: { bluegreenHooks: { analysis: { startedAt: now, reads: 1 } } },
-    });
-    expect(analysisStart(undefined, now, settings)).toBe(now);
-    expect(analysisStart(now + 60_000, now, settings)).toBe(now);
-    expect(analysisStart(now + 4_000, now, settings)).toBe(now + 4_000);
-    // the oldest honest start: a whole wait, two pauses and one invocation ago
-    const oldest = now - settings.maxWaitMs - 2 * 60_000 - 900_000;
-    expect(analysisStart(oldest, now, settings)).toBe(oldest);
-    expect(analysisStart(oldest - 1, now, settings)).toBe(now);
+  it('waits while inconclusive, carrying the start, the reads and the checks', async () => {
+    const logged: Record<string, unknown>[] = [];
+    const answer = await answerAnalysis(
+      request({ analysis: quiet, log: { info: (_, attributes) => logged.push(attributes) } }),
+    );
+    expect(answer).toMatchObject({ hookStatus: 'IN_PROGRESS', callBackDelay: 60 });
+    expect(carriedAnalysis(answer.hookDetails)).toEqual({ ...underWay, reads: 3 });
+    expect(answer.hookDetails?.[STATE_KEY]).toMatchObject({ checksPassed: ['home'] });
+    expect(answer.hookDetails).toMatchObject({ canaryAnalysis: { verdict: 'inconclusive' } });
+    expect(logged).toEqual([
+      expect.objectContaining({ greenWeight: 10, baseline: 'concurrent', reads: 3 }),
+    ]);
+  });
+
+  it('starts a new wait, counting reads from one, when the carried start is refused', async () => {
+    const answer = await answerAnalysis(
+      request({
+        analysis: quiet,
+        state: state({ analysis: { startedAt: NOW + MINUTE, reads: 7 } }),
+      }),
+    );
+    expect(answer.hookStatus).toBe('IN_PROGRESS');
+    expect(carriedAnalysis(answer.hookDetails)).toEqual({ startedAt: NOW, reads: 1 });
+  });
+
+  it('fails once it has waited maxWaitMs, and not a millisecond before', async () => {
+    const at = (waitedMs: number) =>
+      answerAnalysis(
+        request({
+          analysis: quiet,
+          state: state({ analysis: { startedAt: NOW - waitedMs, reads: 9 } }),
+        }),
+      );
+    expect((await at(quiet.maxWaitMs - 1)).hookStatus).toBe('IN_PROGRESS');
+    const spent = await at(quiet.maxWaitMs);
+    expect(spent.hookStatus).toBe('FAILED');
+    expect(spent.hookDetails?.reason).toMatch(
+      /too little traffic to judge: .*; still inconclusive after 600 s \(analysis\.maxWaitMs 600 s\), and too little traffic is never a pass: lower analysis\.minRequests/,
+    );
+    expect(spent.hookDetails).toMatchObject({ canaryAnalysis: { verdict: 'inconclusive' } });
   });
 });
