@@ -241,6 +241,24 @@ describe('runSmokeSuite against real loopback servers', () => {
     expect(result.reason).toMatch(
       /^Cannot read Secrets Manager secret app\/key for header X-Api-Key: .*AccessDeniedException/,
     );
+    expect(result.checks).toEqual([]);
+  });
+
+  it('asks the readiness gate only as often as the caller allows (ECS comes back later)', async () => {
+    const app = await startApp({ behaviour: 'slow-start', startupMs: 5_000 });
+    const suite = sampleAppSuite({
+      readiness: { path: '/health', intervalMs: 20, maxIntervalMs: 40, budgetMs: 3_000 },
+    });
+    const result = await runSmokeSuite({
+      suite,
+      hook: 'AfterAllowTestTraffic',
+      baseUrl: app.url,
+      budget: budget(),
+      gateAttempts: 1,
+    });
+    expect(result.verdict).toBe('Failed');
+    expect(result.readiness).toMatchObject({ passed: false, attempts: 1, waiting: true });
+    expect(app.paths).toEqual(['/health']);
   });
 });
 
@@ -329,6 +347,11 @@ describe('canary analysis in the single verdict (AfterAllowTraffic)', () => {
     expect(thrown).toMatchObject({
       verdict: 'Failed',
       reason: expect.stringMatching(/canary analysis: metrics unreachable/),
+    });
+    expect(thrown.checks.at(-1)).toEqual({
+      ...passed(),
+      passed: false,
+      reason: 'canary analysis: metrics unreachable',
     });
   });
 
