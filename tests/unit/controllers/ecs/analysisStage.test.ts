@@ -165,6 +165,12 @@ describe('answerAnalysis', () => {
     ]);
   });
 
+  it("begins the step's wait at its first invocation, with no state carried", async () => {
+    const answer = await answerAnalysis(request({ analysis: quiet, state: state() }));
+    expect(answer.hookStatus).toBe('IN_PROGRESS');
+    expect(carriedAnalysis(answer.hookDetails)).toEqual({ startedAt: NOW, reads: 1 });
+  });
+
   it('starts a new wait, counting reads from one, when the carried start is refused', async () => {
     const answer = await answerAnalysis(
       request({
