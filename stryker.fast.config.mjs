@@ -1,6 +1,6 @@
 // `npm run test:mutation:fast`: the modules whose own tests judge them (the engine's run modules
 // and the canary analysis), against the tests of jest.mutation-fast.config.js, which says why;
-// everything else as in stryker.config.mjs. About 40 minutes on a 2-core machine.
+// everything else as in stryker.config.mjs. About an hour on a 2-core machine.
 import base from './stryker.config.mjs';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

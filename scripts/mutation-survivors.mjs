@@ -90,7 +90,18 @@ for (const report of positionals) {
       if (m.status === 'Ignored') continue;
       const start = offsetOf(f.source, m.location.start);
       const end = offsetOf(f.source, m.location.end);
-      const base = [m.mutatorName, m.replacement ?? '', f.source.slice(start, end)].join('\u0000');
+      // Which occurrence of the mutated text in the file: a run of some lines mutates only some
+      // occurrences, so counting mutants instead would pair this with another line's mutant.
+      const text = f.source.slice(start, end);
+      let occurrence = 0;
+      for (
+        let i = f.source.indexOf(text);
+        i !== -1 && i < start;
+        i = f.source.indexOf(text, i + 1)
+      ) {
+        occurrence++;
+      }
+      const base = [m.mutatorName, m.replacement ?? '', text, occurrence].join('\u0000');
       const n = (seen.get(base) ?? 0) + 1;
       seen.set(base, n);
       known.set(`${base}\u0000${n}`, {
