@@ -22,6 +22,7 @@ import type { AlarmReader } from '../traffic/alarmReading';
 import { runComparison } from '../traffic/runComparison';
 import { runProductionWatch, watchContextOf } from '../traffic/runProductionWatch';
 import { runSampledCheck } from '../traffic/runSampledCheck';
+import { analysisFailure } from '../traffic/runShiftedAnalysis';
 import { mapWithConcurrency } from './pacing';
 import { type GateProgress, type ReadinessResult, runReadinessGate } from './readinessGate';
 import { type CheckResult, runCheck, skippedCheck } from './runCheck';
@@ -232,13 +233,3 @@ export const runSmokeSuite = async (options: SuiteRunOptions): Promise<SuiteResu
     prober.close();
   }
 };
-
-const analysisFailure = (error: Error): CheckResult => ({
-  name: ANALYSIS_NAME,
-  method: 'GetMetricData',
-  path: 'AWS/ApplicationELB',
-  passed: false,
-  reason: `${ANALYSIS_NAME}: ${error.message}`,
-  attempts: 0,
-  requestHeaders: {},
-});

@@ -80,6 +80,10 @@ const analysisResult = (
   }),
 });
 
+/** An analysis that could not be made: the error names what stopped it (a denied read, say). */
+export const analysisFailure = (error: Error): CheckResult =>
+  analysisResult(false, `${ANALYSIS_NAME}: ${error.message}`);
+
 export const runShiftedAnalysis = async (ctx: ShiftedAnalysisContext): Promise<CheckResult> => {
   const { settings: s, sides } = ctx;
   if (!sides) {
@@ -115,7 +119,7 @@ export const runShiftedAnalysis = async (ctx: ShiftedAnalysisContext): Promise<C
       // A denied read stays denied; a timeout or an outage may pass before the next look, and
       // CodeDeploy will not invoke this hook again to try.
       if (error instanceof AccessDeniedError) {
-        return analysisResult(false, `${ANALYSIS_NAME}: ${error.message}`);
+        return analysisFailure(error);
       }
       readError = error as Error;
     }

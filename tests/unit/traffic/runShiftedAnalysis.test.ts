@@ -150,8 +150,11 @@ describe('runShiftedAnalysis', () => {
     // Looks from the first possible one, a callBackDelay apart, the last at maxWaitMs itself.
     expect(looks.length).toBeGreaterThanOrEqual(3);
     expect(times.at(-1)).toBeGreaterThanOrEqual(ctx.shiftedAtMs + quiet.maxWaitMs);
+    // Each time is read after its look's read returned, a few microseconds past the look itself;
+    // at a thousand metric ms per real ms that can shorten a gap by a few metric ms, so the gap
+    // is held to a callBackDelay less one real millisecond (seen: 59,996 on a loaded machine).
     for (let i = 1; i < times.length - 1; i++) {
-      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(60_000);
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(59_000);
     }
   });
 
