@@ -69,11 +69,14 @@ for (const file of positionals) {
     changed.flatMap(([start, count]) => Array.from({ length: count }, (_, i) => start + i)),
   );
   const source = git('show', `${values.since}:${file}`);
-  const { mutants } = await instrumenter.instrument([{ name: file, mutate: true, content: source }], {
-    plugins: null,
-    excludedMutations: [],
-    ignorers: [strykerPlugins[0].value],
-  });
+  const { mutants } = await instrumenter.instrument(
+    [{ name: file, mutate: true, content: source }],
+    {
+      plugins: null,
+      excludedMutations: [],
+      ignorers: [strykerPlugins[0].value],
+    },
+  );
   const lines = source.split('\n');
   const offset = ({ line, column }) =>
     lines.slice(0, line).reduce((sum, l) => sum + l.length + 1, 0) + column;
