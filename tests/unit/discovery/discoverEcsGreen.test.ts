@@ -158,6 +158,23 @@ describe('ECS discovery: green and blue', () => {
     expect(found.routing).toBe(BOTH_PROVEN);
   });
 
+  it('names both target groups for the canary analysis, and none when only one is known', async () => {
+    const { clients } = world(revisionOf());
+    const found = await createEcsGreenDiscovery(clients)(options());
+    expect(found.metricTargets).toEqual({
+      greenTargetGroupArn: TG_B,
+      blueTargetGroupArn: TG_A,
+      loadBalancerArn: `${ARN}:loadbalancer/app/sample/lb1`,
+    });
+    // Green is the alternate and the service names no other: blue's minutes cannot be read.
+    const { clients: one } = world(
+      revisionOf({
+        loadBalancers: [{ containerName: 'web', containerPort: 80, advancedConfiguration }],
+      }),
+    );
+    expect((await createEcsGreenDiscovery(one)(options())).metricTargets).toBeUndefined();
+  });
+
   it('a proof with no target group known names it unknown, with the task definition as ?', async () => {
     const { clients } = world(
       revisionOf({

@@ -83,6 +83,27 @@ describe('ECS hook: the hard stop names the phase', () => {
     // the checks pass, then the watch's first slice waits on the alarm read
     expectCutDuring(await invoke(event('POST_PRODUCTION_TRAFFIC_SHIFT')), 'the production watch');
   });
+
+  it('the canary analysis (a metric read that hangs)', async () => {
+    const { world, invoke, event } = await startEcsHookWorld(
+      { checks, analysis: { minMinutes: 4, alpha: 0.05 } },
+      {},
+      {},
+      DEADLINE_MS,
+      { graceMs: 100, readMetrics: never },
+    );
+    world.route('test', 'green');
+    world.route('production', 'green');
+    // A step that gives green all of production's traffic: the checks pass, and the
+    // analysis's first metric read hangs.
+    const e = event('PRODUCTION_TRAFFIC_SHIFT');
+    const weights = { [world.world.greenRevisionArn]: 100 };
+    const step = {
+      ...e,
+      executionDetails: { ...e.executionDetails, productionTrafficWeights: weights },
+    };
+    expectCutDuring(await invoke(step), 'the canary analysis');
+  });
 });
 
 describe('ECS hook: a carried state that is not taken up', () => {

@@ -64,6 +64,27 @@ describe('loadConfiguration and canary analysis', () => {
     expect(needsDiscovery(loaded, 'AfterAllowTraffic')).toBe(true);
     expect(needsDiscovery(loaded, 'BeforeAllowTraffic')).toBe(false);
   });
+
+  it("reads the target groups for a service map when any entry's suite analyses at the hook", () => {
+    // One deployment's group picks its entry only in discovery, so the hook must be ready for
+    // the one entry that analyses even when the others do not.
+    const env = { ROUTING_PROOF: 'false' };
+    const entry = (service: string, suite: TestSuiteInput) => ({
+      applicationName: 'app',
+      deploymentGroupName: service,
+      cluster: 'c',
+      service,
+      suite: suiteOf(suite),
+    });
+    const map = (...services: ReturnType<typeof entry>[]) =>
+      loadConfiguration(() => ({ source: 'config/services.yaml', services }), env);
+    const plain = entry('plain', base as TestSuiteInput);
+    const analysing = entry('analysing', { ...base, analysis: {} } as TestSuiteInput);
+    expect(analysesAt(map(plain, analysing), 'AfterAllowTraffic')).toBe(true);
+    expect(analysesAt(map(analysing, plain), 'AfterAllowTraffic')).toBe(true);
+    expect(analysesAt(map(plain, plain), 'AfterAllowTraffic')).toBe(false);
+    expect(analysesAt(map(plain, analysing), 'AfterAllowTestTraffic')).toBe(false);
+  });
 });
 
 describe('needsDiscovery', () => {

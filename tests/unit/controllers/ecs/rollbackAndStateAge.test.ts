@@ -65,4 +65,17 @@ describe('maxStateAgeMs: the readiness budget, the watch window, two pauses and 
       120_000 + 2 * 45_000 + 900_000,
     );
   });
+  it("at the analysis's stage, its whole wait and its own callback delay when that is longer", () => {
+    // An analysis that waited all of maxWaitMs must still be judged (FAILED), never restarted.
+    const suite = suiteOf({
+      ...base,
+      analysis: { maxWaitMs: 1_200_000, callBackDelaySeconds: 90 },
+    });
+    expect(maxStateAgeMs(suite, event('PRODUCTION_TRAFFIC_SHIFT', {}))).toBe(
+      120_000 + 1_200_000 + 2 * 90_000 + 900_000,
+    );
+    expect(maxStateAgeMs(suite, event('POST_TEST_TRAFFIC_SHIFT', {}))).toBe(
+      120_000 + 2 * 45_000 + 900_000,
+    );
+  });
 });
